@@ -1,0 +1,76 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace Libp2p.Core;
+
+/// <summary>
+/// Two connected in-memory <see cref="IDuplexStream"/> ends, for tests and for composing layers
+/// without a socket. Each direction is a bounded <see cref="Pipe"/>, so writers see backpressure.
+/// </summary>
+public static class InMemoryDuplex
+{
+    public static (IDuplexStream A, IDuplexStream B) CreatePair(long bufferBytes = 1 << 20)
+    {
+        var options = new PipeOptions(
+            pauseWriterThreshold: bufferBytes,
+            resumeWriterThreshold: bufferBytes / 2,
+            readerScheduler: PipeScheduler.Inline,
+            writerScheduler: PipeScheduler.Inline,
+            useSynchronizationContext: false);
+        var aToB = new Pipe(options);
+        var bToA = new Pipe(options);
+        return (new End(bToA.Reader, aToB.Writer), new End(aToB.Reader, bToA.Writer));
+    }
+
+    private sealed class End(PipeReader reader, PipeWriter writer) : IDuplexStream
+    {
+        private bool _writeClosed;
+
+        public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (buffer.Length == 0) return 0;
+            while (true)
+            {
+                ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var seq = result.Buffer;
+                if (!seq.IsEmpty)
+                {
+                    int n = (int)Math.Min(seq.Length, buffer.Length);
+                    seq.Slice(0, n).CopyTo(buffer.Span);
+                    reader.AdvanceTo(seq.GetPosition(n));
+                    return n;
+                }
+                reader.AdvanceTo(seq.Start, seq.End);
+                if (result.IsCompleted || result.IsCanceled) return 0;
+            }
+        }
+
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_writeClosed) throw new InvalidOperationException("The write side is closed.");
+            FlushResult r = await writer.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (r.IsCompleted) throw new IOException("The remote end stopped reading.");
+        }
+
+        public ValueTask CloseWriteAsync(CancellationToken cancellationToken = default)
+        {
+            if (!_writeClosed) { _writeClosed = true; writer.Complete(); }
+            return ValueTask.CompletedTask;
+        }
+
+        public void Abort(Exception? reason = null)
+        {
+            _writeClosed = true;
+            var error = reason ?? new IOException("The stream was aborted.");
+            writer.Complete(error);
+            reader.Complete(error);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_writeClosed) { _writeClosed = true; writer.Complete(); }
+            reader.Complete();
+            return ValueTask.CompletedTask;
+        }
+    }
+}

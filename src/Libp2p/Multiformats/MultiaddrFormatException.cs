@@ -1,0 +1,4 @@
+namespace Libp2p.Multiformats;
+
+/// <summary>Malformed multiaddr text or bytes; the message names the bad component.</summary>
+public sealed class MultiaddrFormatException(string message, Exception? inner = null) : FormatException(message, inner);

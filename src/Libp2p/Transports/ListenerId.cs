@@ -1,0 +1,11 @@
+namespace Libp2p.Transports;
+
+/// <summary>Identifies one listener of one transport for its whole life.</summary>
+public readonly record struct ListenerId(long Value)
+{
+    private static long s_last;
+
+    public static ListenerId Next() => new(Interlocked.Increment(ref s_last));
+
+    public override string ToString() => $"listener-{Value}";
+}
