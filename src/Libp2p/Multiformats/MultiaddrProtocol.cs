@@ -1,24 +1,35 @@
 namespace Libp2p.Multiformats;
 
-/// <summary>STUB SURFACE — a row of the multiaddr protocol table (multiformats/multiaddr protocols.csv).</summary>
-public sealed class MultiaddrProtocol
+/// <summary>A row of the multiaddr protocol table (multiformats/multiaddr protocols.csv); the rows are in MultiaddrProtocol.Table.cs.</summary>
+public sealed partial class MultiaddrProtocol
 {
-    private MultiaddrProtocol(int code, string name) { Code = code; Name = name; }
+    private MultiaddrProtocol(int code, string name, ValueCodec? codec = null, bool isPath = false)
+    {
+        Code = code;
+        Name = name;
+        Codec = codec;
+        IsPath = isPath;
+    }
+
     public int Code { get; }
     public string Name { get; }
 
-    public static readonly MultiaddrProtocol Ip4 = new(4, "ip4");
-    public static readonly MultiaddrProtocol Tcp = new(6, "tcp");
-    public static readonly MultiaddrProtocol Udp = new(273, "udp");
-    public static readonly MultiaddrProtocol Ip6 = new(41, "ip6");
-    public static readonly MultiaddrProtocol Ip6Zone = new(42, "ip6zone");
-    public static readonly MultiaddrProtocol Dns = new(53, "dns");
-    public static readonly MultiaddrProtocol Dns4 = new(54, "dns4");
-    public static readonly MultiaddrProtocol Dns6 = new(55, "dns6");
-    public static readonly MultiaddrProtocol DnsAddr = new(56, "dnsaddr");
-    public static readonly MultiaddrProtocol P2p = new(421, "p2p");
+    /// <summary>True when a component of this protocol carries a value (e.g. ip4, tcp, p2p), false for ws, tls, quic-v1, ….</summary>
+    public bool HasValue => Codec is not null;
 
-    public static MultiaddrProtocol? FromCode(int code) => throw new NotImplementedException();
-    public static MultiaddrProtocol? FromName(string name) => throw new NotImplementedException();
+    /// <summary>True for unix: in text its value is the whole rest of the address.</summary>
+    public bool IsPath { get; }
+
+    /// <summary>The value size in bits as in protocols.csv: 0 for none, -1 for a varint-length-prefixed value.</summary>
+    public int Size => Codec is null ? 0 : Codec.FixedLength == ValueCodec.VariableLength ? -1 : Codec.FixedLength * 8;
+
+    internal ValueCodec? Codec { get; }
+
+    /// <summary>The protocol with this code, or null when this implementation does not know it.</summary>
+    public static MultiaddrProtocol? FromCode(int code) => s_byCode.GetValueOrDefault(code);
+
+    /// <summary>The protocol with this name (case-sensitive; "ipfs" is an alias of p2p), or null.</summary>
+    public static MultiaddrProtocol? FromName(string name) => name is null ? null : s_byName.GetValueOrDefault(name);
+
     public override string ToString() => Name;
 }
