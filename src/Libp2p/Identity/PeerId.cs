@@ -8,7 +8,7 @@ namespace Libp2p.Identity;
 /// encoding is at most 42 bytes, SHA-256 otherwise), per the peer-ids spec.
 /// Parsed from base58btc ("12D3Koo…", "Qm…") and CIDv1 (<c>libp2p-key</c>, multibase base32 "b…"); printed as base58btc.
 /// </summary>
-public sealed class PeerId : IEquatable<PeerId>
+public sealed partial class PeerId : IEquatable<PeerId>
 {
     /// <summary>Largest encoded public key that is inlined with the identity multihash.</summary>
     public const int MaxInlineKeyLength = 42;

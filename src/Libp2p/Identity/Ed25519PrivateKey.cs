@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Math.EC.Rfc8032;
+
+namespace Libp2p.Identity;
+
+/// <summary>
+/// An Ed25519 private key. Data is <c>seed || public</c> (64 bytes), the form the peer-ids spec prefers and
+/// js-libp2p writes; the legacy 96-byte <c>seed || public || public</c> form is accepted on input as the spec asks.
+/// </summary>
+public sealed class Ed25519PrivateKey : PrivateKey
+{
+    public const int SeedLength = 32;
+    private const int DataLength = SeedLength + Ed25519PublicKey.Length;
+    private const int LegacyDataLength = DataLength + Ed25519PublicKey.Length;
+
+    private readonly byte[] _data; // seed || public
+    private readonly Ed25519PrivateKeyParameters _parameters;
+    private readonly Ed25519PublicKey _publicKey;
+
+    private Ed25519PrivateKey(ReadOnlySpan<byte> seed)
+    {
+        _parameters = new Ed25519PrivateKeyParameters(seed);
+        _publicKey = new Ed25519PublicKey(_parameters.GeneratePublicKey());
+        _data = new byte[DataLength];
+        seed.CopyTo(_data);
+        _publicKey.Data.CopyTo(_data.AsSpan(SeedLength));
+    }
+
+    public override KeyType Type => KeyType.Ed25519;
+
+    public override PublicKey PublicKey => _publicKey;
+
+    public override ReadOnlySpan<byte> Data => _data;
+
+    /// <summary>The 32-byte RFC 8032 private key (seed).</summary>
+    public ReadOnlySpan<byte> Seed => _data.AsSpan(0, SeedLength);
+
+    public static Ed25519PrivateKey Generate()
+    {
+        Span<byte> seed = stackalloc byte[SeedLength];
+        RandomNumberGenerator.Fill(seed);
+        try { return new Ed25519PrivateKey(seed); }
+        finally { CryptographicOperations.ZeroMemory(seed); }
+    }
+
+    /// <summary>The key with this 32-byte seed (same as js-libp2p's generateKeyPairFromSeed('Ed25519', seed)).</summary>
+    public static Ed25519PrivateKey FromSeed(ReadOnlySpan<byte> seed)
+    {
+        if (seed.Length != SeedLength)
+            throw new KeyFormatException($"Ed25519 seed must be {SeedLength} bytes, got {seed.Length}.");
+        return new Ed25519PrivateKey(seed);
+    }
+
+    /// <summary>Parses the protobuf Data field (64-byte, or legacy 96-byte form).</summary>
+    /// <exception cref="KeyFormatException">Wrong length, or the embedded public key does not belong to the seed.</exception>
+    public static Ed25519PrivateKey FromData(ReadOnlySpan<byte> data)
+    {
+        if (data.Length == LegacyDataLength)
+        {
+            if (!data.Slice(SeedLength, Ed25519PublicKey.Length).SequenceEqual(data[DataLength..]))
+                throw new KeyFormatException("Legacy 96-byte Ed25519 private key has two different public keys.");
+            data = data[..DataLength];
+        }
+        else if (data.Length != DataLength)
+        {
+            throw new KeyFormatException($"Ed25519 private key must be {DataLength} bytes (or legacy {LegacyDataLength}), got {data.Length}.");
+        }
+        var key = new Ed25519PrivateKey(data[..SeedLength]);
+        // js and go trust the stored half; we check it so a corrupted file cannot yield a peer id we cannot sign for.
+        if (!key._publicKey.Data.SequenceEqual(data[SeedLength..]))
+            throw new KeyFormatException("Ed25519 private key's public half does not match its seed.");
+        return key;
+    }
+
+    public override byte[] Sign(ReadOnlySpan<byte> data)
+    {
+        var signature = new byte[Ed25519PublicKey.SignatureLength];
+        _parameters.Sign(Ed25519.Algorithm.Ed25519, null, data, signature);
+        return signature;
+    }
+}
