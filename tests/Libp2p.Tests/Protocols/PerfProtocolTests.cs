@@ -78,6 +78,24 @@ public class PerfProtocolTests
     }
 
     [Fact]
+    public async Task ServerServesAMaximalRequestThroughOneBufferUntilCancelled()
+    {
+        // The spec allows max uint64 (the timed download variant): memory must not grow with it.
+        byte[] header = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(header, ulong.MaxValue);
+        using var cts = new CancellationTokenSource();
+        var stream = new SourceSinkStream(header, readable: 8 + (1UL << 20), cancelAfterWritten: 256UL << 20, cts);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => PerfProtocol.HandleAsync(stream, cts.Token).WaitAsync(Timeout));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(stream.Written >= 256UL << 20);
+        Assert.False(stream.WriteClosed);
+        Assert.True(allocated < 1 << 20, $"{allocated} bytes allocated to send {stream.Written}");
+    }
+
+    [Fact]
     public async Task ServerRejectsAStreamClosedBeforeTheSizeArrives()
     {
         var (client, server) = InMemoryDuplex.CreatePair();
