@@ -232,10 +232,32 @@ public class IdentifyProtocolTests
     }
 
     [Fact]
+    public async Task DecodesTheBytesJsLibp2pWrites()
+    {
+        // Captured from @libp2p/identify 4.1.14: lp.encode.single(Identify.encode(msg)).
+        byte[] wire = Convert.FromHexString(
+            "7f2a0a697066732f302e312e3032106a732d6c69627032702f332e332e31310a24080112200707070707070707" +
+            "0707070707070707070707070707070707070707070707071208047f000001060fa12208040a00000706c8021a0e" +
+            "2f697066732f69642f312e302e301a102f697066732f70696e672f312e302e304203010203");
+        var stream = await StreamCarrying(wire);
+
+        IdentifyInfo info = await IdentifyProtocol.RequestAsync(stream).AsTask().WaitAsync(Timeout);
+
+        Assert.Equal("ipfs/0.1.0", info.ProtocolVersion);
+        Assert.Equal("js-libp2p/3.3.11", info.AgentVersion);
+        Assert.Equal([0x08, 0x01, 0x12, 0x20, .. Enumerable.Repeat((byte)7, 32)], info.PublicKey);
+        Assert.Equal([Multiaddr.Parse("/ip4/127.0.0.1/tcp/4001")], info.ListenAddresses);
+        Assert.Equal(Multiaddr.Parse("/ip4/10.0.0.7/tcp/51202"), info.ObservedAddress);
+        Assert.Equal(["/ipfs/id/1.0.0", "/ipfs/ping/1.0.0"], info.Protocols);
+        Assert.Equal(new byte[] { 1, 2, 3 }, info.SignedPeerRecord);
+    }
+
+    [Fact]
     public void ConstantsMatchTheSpecAndPeers()
     {
         Assert.Equal("/ipfs/id/1.0.0", IdentifyProtocol.ProtocolId);
         Assert.Equal("/ipfs/id/push/1.0.0", IdentifyProtocol.PushProtocolId);
         Assert.Equal(8192, IdentifyProtocol.MaxMessageSize);
+        Assert.Equal("ipfs/0.1.0", IdentifyProtocol.DefaultProtocolVersion);
     }
 }

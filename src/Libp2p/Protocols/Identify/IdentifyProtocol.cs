@@ -12,6 +12,9 @@ public static class IdentifyProtocol
     public const string ProtocolId = "/ipfs/id/1.0.0";
     public const string PushProtocolId = "/ipfs/id/push/1.0.0";
 
+    /// <summary>What js-libp2p and go-libp2p send as <c>protocolVersion</c>; the spec no longer requires a match.</summary>
+    public const string DefaultProtocolVersion = "ipfs/0.1.0";
+
     /// <summary>The largest message (each part) we send or accept: 8 KiB, as go-libp2p and js-libp2p.</summary>
     public const int MaxMessageSize = 8 * 1024;
 
