@@ -17,20 +17,16 @@ public static class EchoProtocol
     {
         ArgumentNullException.ThrowIfNull(stream);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
+        while (true)
         {
-            while (true)
-            {
-                int n = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), ct).ConfigureAwait(false);
-                if (n == 0)
-                    break;
-                await stream.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
-            }
-            await stream.CloseWriteAsync(ct).ConfigureAwait(false);
+            int n = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), ct).ConfigureAwait(false);
+            if (n == 0)
+                break;
+            await stream.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        await stream.CloseWriteAsync(ct).ConfigureAwait(false);
+        // Back to the pool only on success: after a failed or cancelled call the stream below may
+        // still hold the buffer, so it is left to the GC instead.
+        ArrayPool<byte>.Shared.Return(buffer);
     }
 }

@@ -27,36 +27,32 @@ internal static class IdentifyFraming
     {
         var merged = new IdentifyMessage();
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(maxPartSize, Varint.MaxLength));
-        try
+        int parts = 0;
+        while (true)
         {
-            int parts = 0;
-            while (true)
-            {
-                int? length = await ReadLengthAsync(stream, buffer, maxPartSize, ct).ConfigureAwait(false);
-                if (length is null)
-                    break;
-                if (++parts > MaxParts)
-                    throw new IdentifyException($"The identify stream carries more than {MaxParts} messages.");
+            int? length = await ReadLengthAsync(stream, buffer, maxPartSize, ct).ConfigureAwait(false);
+            if (length is null)
+                break;
+            if (++parts > MaxParts)
+                throw new IdentifyException($"The identify stream carries more than {MaxParts} messages.");
 
-                Memory<byte> payload = buffer.AsMemory(0, length.Value);
-                int got = 0;
-                while (got < payload.Length)
-                {
-                    int n = await stream.ReadAsync(payload[got..], ct).ConfigureAwait(false);
-                    if (n == 0)
-                        throw new IdentifyException($"The identify stream ended {payload.Length - got} byte(s) into a {payload.Length}-byte message.");
-                    got += n;
-                }
-                merged.MergeFrom(Parse(payload.Span));
+            Memory<byte> payload = buffer.AsMemory(0, length.Value);
+            int got = 0;
+            while (got < payload.Length)
+            {
+                int n = await stream.ReadAsync(payload[got..], ct).ConfigureAwait(false);
+                if (n == 0)
+                    throw new IdentifyException($"The identify stream ended {payload.Length - got} byte(s) into a {payload.Length}-byte message.");
+                got += n;
             }
-            if (parts == 0)
-                throw new IdentifyException("The identify stream ended without an identify message.");
-            return merged;
+            merged.MergeFrom(Parse(payload.Span));
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        if (parts == 0)
+            throw new IdentifyException("The identify stream ended without an identify message.");
+        // Back to the pool only on success: after a failed or cancelled call the stream below may
+        // still hold the buffer, so it is left to the GC instead.
+        ArrayPool<byte>.Shared.Return(buffer);
+        return merged;
     }
 
     /// <summary>One part's payload; only <see cref="IdentifyException"/> escapes.</summary>

@@ -35,51 +35,47 @@ public static class PerfProtocol
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(time);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
+        // A pooled buffer may hold another connection's plaintext: never send it as payload.
+        buffer.AsSpan(0, BufferSize).Clear();
+        long start = time.GetTimestamp();
+        long lastReport = start;
+
+        // The header rides in the first chunk, so a small run is a single write.
+        BinaryPrimitives.WriteUInt64BigEndian(buffer, download);
+        int headerPending = HeaderSize;
+        ulong uploaded = 0;
+        do
         {
-            // A pooled buffer may hold another connection's plaintext: never send it as payload.
-            buffer.AsSpan(0, BufferSize).Clear();
-            long start = time.GetTimestamp();
-            long lastReport = start;
-
-            // The header rides in the first chunk, so a small run is a single write.
-            BinaryPrimitives.WriteUInt64BigEndian(buffer, download);
-            int headerPending = HeaderSize;
-            ulong uploaded = 0;
-            do
-            {
-                int chunk = (int)Math.Min((ulong)(BufferSize - headerPending), upload - uploaded);
-                await stream.WriteAsync(buffer.AsMemory(0, headerPending + chunk), ct).ConfigureAwait(false);
-                headerPending = 0;
-                uploaded += (ulong)chunk;
-                Report(progress, time, ref lastReport, uploaded, 0);
-            }
-            while (uploaded < upload);
-            await stream.CloseWriteAsync(ct).ConfigureAwait(false);
-            long uploadEnd = time.GetTimestamp();
-
-            ulong downloaded = 0;
-            while (true)
-            {
-                int n = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), ct).ConfigureAwait(false);
-                if (n == 0)
-                    break;
-                downloaded += (ulong)n;
-                if (downloaded > download)
-                    throw new PerfException($"The server sent more than the {download} byte(s) requested.");
-                Report(progress, time, ref lastReport, uploaded, downloaded);
-            }
-            if (downloaded != download)
-                throw new PerfException($"The server sent {downloaded} of the {download} byte(s) requested before closing.");
-            long end = time.GetTimestamp();
-
-            return new PerfResult(uploaded, downloaded,
-                time.GetElapsedTime(start, uploadEnd), time.GetElapsedTime(uploadEnd, end));
+            int chunk = (int)Math.Min((ulong)(BufferSize - headerPending), upload - uploaded);
+            await stream.WriteAsync(buffer.AsMemory(0, headerPending + chunk), ct).ConfigureAwait(false);
+            headerPending = 0;
+            uploaded += (ulong)chunk;
+            Report(progress, time, ref lastReport, uploaded, 0);
         }
-        finally
+        while (uploaded < upload);
+        await stream.CloseWriteAsync(ct).ConfigureAwait(false);
+        long uploadEnd = time.GetTimestamp();
+
+        ulong downloaded = 0;
+        while (true)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            int n = await stream.ReadAsync(buffer.AsMemory(0, BufferSize), ct).ConfigureAwait(false);
+            if (n == 0)
+                break;
+            downloaded += (ulong)n;
+            if (downloaded > download)
+                throw new PerfException($"The server sent more than the {download} byte(s) requested.");
+            Report(progress, time, ref lastReport, uploaded, downloaded);
         }
+        if (downloaded != download)
+            throw new PerfException($"The server sent {downloaded} of the {download} byte(s) requested before closing.");
+        long end = time.GetTimestamp();
+
+        // Back to the pool only on success: after a failed or cancelled call the stream below may
+        // still hold the buffer, so it is left to the GC instead.
+        ArrayPool<byte>.Shared.Return(buffer);
+        return new PerfResult(uploaded, downloaded,
+            time.GetElapsedTime(start, uploadEnd), time.GetElapsedTime(uploadEnd, end));
     }
 
     private static void Report(Action<ulong, ulong>? progress, TimeProvider time, ref long last, ulong up, ulong down)
@@ -102,36 +98,31 @@ public static class PerfProtocol
     {
         ArgumentNullException.ThrowIfNull(stream);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
+        int got = 0;
+        while (got < HeaderSize)
         {
-            int got = 0;
-            while (got < HeaderSize)
-            {
-                int n = await stream.ReadAsync(buffer.AsMemory(got, BufferSize - got), ct).ConfigureAwait(false);
-                if (n == 0)
-                    throw new PerfException($"The client closed the perf stream after {got} of the {HeaderSize} size bytes.");
-                got += n;
-            }
-            ulong remaining = BinaryPrimitives.ReadUInt64BigEndian(buffer);
-
-            // Upload bytes that arrived with the header are simply dropped with it.
-            while (await stream.ReadAsync(buffer.AsMemory(0, BufferSize), ct).ConfigureAwait(false) != 0)
-            {
-            }
-
-            // The payload is unspecified: zeros, and never what the buffer held before.
-            buffer.AsSpan(0, BufferSize).Clear();
-            while (remaining > 0)
-            {
-                int chunk = (int)Math.Min((ulong)BufferSize, remaining);
-                await stream.WriteAsync(buffer.AsMemory(0, chunk), ct).ConfigureAwait(false);
-                remaining -= (ulong)chunk;
-            }
-            await stream.CloseWriteAsync(ct).ConfigureAwait(false);
+            int n = await stream.ReadAsync(buffer.AsMemory(got, BufferSize - got), ct).ConfigureAwait(false);
+            if (n == 0)
+                throw new PerfException($"The client closed the perf stream after {got} of the {HeaderSize} size bytes.");
+            got += n;
         }
-        finally
+        ulong remaining = BinaryPrimitives.ReadUInt64BigEndian(buffer);
+
+        // Upload bytes that arrived with the header are simply dropped with it.
+        while (await stream.ReadAsync(buffer.AsMemory(0, BufferSize), ct).ConfigureAwait(false) != 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
+
+        // The payload is unspecified: zeros, and never what the buffer held before.
+        buffer.AsSpan(0, BufferSize).Clear();
+        while (remaining > 0)
+        {
+            int chunk = (int)Math.Min((ulong)BufferSize, remaining);
+            await stream.WriteAsync(buffer.AsMemory(0, chunk), ct).ConfigureAwait(false);
+            remaining -= (ulong)chunk;
+        }
+        await stream.CloseWriteAsync(ct).ConfigureAwait(false);
+        // Only on success (see RunAsync).
+        ArrayPool<byte>.Shared.Return(buffer);
     }
 }

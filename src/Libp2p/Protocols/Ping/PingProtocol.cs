@@ -34,27 +34,23 @@ public static class PingProtocol
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(time);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(2 * PayloadSize);
-        try
-        {
-            Memory<byte> sent = buffer.AsMemory(0, PayloadSize);
-            Memory<byte> echo = buffer.AsMemory(PayloadSize, PayloadSize);
-            RandomNumberGenerator.Fill(sent.Span);
+        Memory<byte> sent = buffer.AsMemory(0, PayloadSize);
+        Memory<byte> echo = buffer.AsMemory(PayloadSize, PayloadSize);
+        RandomNumberGenerator.Fill(sent.Span);
 
-            long start = time.GetTimestamp();
-            await stream.WriteAsync(sent, ct).ConfigureAwait(false);
-            int got = await ReadPayloadAsync(stream, echo, ct).ConfigureAwait(false);
-            TimeSpan rtt = time.GetElapsedTime(start);
+        long start = time.GetTimestamp();
+        await stream.WriteAsync(sent, ct).ConfigureAwait(false);
+        int got = await ReadPayloadAsync(stream, echo, ct).ConfigureAwait(false);
+        TimeSpan rtt = time.GetElapsedTime(start);
 
-            if (got < PayloadSize)
-                throw new PingException($"The remote closed the ping stream after echoing {got} of {PayloadSize} bytes.");
-            if (!sent.Span.SequenceEqual(echo.Span))
-                throw new PingException("The echoed ping payload differs from the one sent.");
-            return rtt;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        if (got < PayloadSize)
+            throw new PingException($"The remote closed the ping stream after echoing {got} of {PayloadSize} bytes.");
+        if (!sent.Span.SequenceEqual(echo.Span))
+            throw new PingException("The echoed ping payload differs from the one sent.");
+        // Back to the pool only on success: after a failed or cancelled call the stream below may
+        // still hold the buffer, so it is left to the GC instead.
+        ArrayPool<byte>.Shared.Return(buffer);
+        return rtt;
     }
 
     /// <summary>
