@@ -54,4 +54,28 @@ public class IdentifyDecoderProperties
         byte[] frame = [.. Libp2p.Multiformats.Varint.Encode((ulong)payload.Length), .. payload];
         return DecodesOrRejects(frame);
     }
+
+    private static readonly int[] KnownCodes = [4, 6, 33, 41, 42, 43, 53, 54, 55, 56, 132, 273, 290, 400, 421, 443, 444, 445, 449, 460, 461, 466, 477, 480, 777];
+
+    /// <summary>Listen and observed addresses built from real protocol codes with random values: reaches every multiaddr value codec.</summary>
+    [Property(MaxTest = 1000)]
+    public Task<bool> AddressShapedListenAddrsDecodeOrFailWithIdentifyException(NonEmptyArray<(byte Pick, byte[] Value)> components, bool asObserved)
+    {
+        var addr = new List<byte>();
+        foreach (var (pick, value) in components.Get)
+        {
+            addr.AddRange(Libp2p.Multiformats.Varint.Encode((ulong)KnownCodes[pick % KnownCodes.Length]));
+            if (pick % 2 == 1)
+                addr.AddRange(Libp2p.Multiformats.Varint.Encode((ulong)value.Length));
+            addr.AddRange(value);
+        }
+        var message = new Libp2p.Protocols.Identify.Pb.Identify();
+        if (asObserved)
+            message.ObservedAddr = Google.Protobuf.ByteString.CopyFrom([.. addr]);
+        else
+            message.ListenAddrs.Add(Google.Protobuf.ByteString.CopyFrom([.. addr]));
+        var output = new MemoryStream();
+        Google.Protobuf.MessageExtensions.WriteDelimitedTo(message, output);
+        return DecodesOrRejects(output.ToArray());
+    }
 }
