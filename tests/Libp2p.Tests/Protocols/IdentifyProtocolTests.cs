@@ -154,7 +154,7 @@ public class IdentifyProtocolTests
         byte[] whole = Frame(new IdentifyMessage { AgentVersion = "agent" });
         var stream = await StreamCarrying(whole[..^2]);
         var ex = await Assert.ThrowsAsync<IdentifyException>(() => IdentifyProtocol.ReceivePushAsync(stream).AsTask().WaitAsync(Timeout));
-        Assert.Contains("ended", ex.Message);
+        Assert.Contains($"ended {whole.Length - 3} byte(s) into a {whole.Length - 1}-byte message", ex.Message);
     }
 
     [Fact]

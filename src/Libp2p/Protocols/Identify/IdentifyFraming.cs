@@ -42,7 +42,7 @@ internal static class IdentifyFraming
             {
                 int n = await stream.ReadAsync(payload[got..], ct).ConfigureAwait(false);
                 if (n == 0)
-                    throw new IdentifyException($"The identify stream ended {payload.Length - got} byte(s) into a {payload.Length}-byte message.");
+                    throw new IdentifyException($"The identify stream ended {got} byte(s) into a {payload.Length}-byte message.");
                 got += n;
             }
             merged.MergeFrom(Parse(payload.Span));
