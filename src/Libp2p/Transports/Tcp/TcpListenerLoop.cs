@@ -126,10 +126,12 @@ internal sealed class TcpListenerLoop
                     : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.AcceptBackoffMax.Ticks));
                 if (_options.Logger is { } log) TcpLog.AcceptFailed(log, _id, e.SocketErrorCode.ToString(), backoff);
                 var error = new TransportException($"accept failed on {_id}: {e.SocketErrorCode}; retrying in {backoff.TotalMilliseconds} ms", e);
+                // The pause starts with the error, before its report waits for room in the channel.
+                var pause = Task.Delay(backoff, _options.TimeProvider, stop);
                 await _events.WriteAsync(new TransportEvent.ListenerError(_id, error), _disposing).ConfigureAwait(false);
                 try
                 {
-                    await Task.Delay(backoff, _options.TimeProvider, stop).ConfigureAwait(false);
+                    await pause.ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
