@@ -157,6 +157,37 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
         await Assert.ThrowsAsync<IOException>(() => pendingRead.WaitAsync(TransportTestExtensions.Timeout));
     }
 
+    [Fact]
+    public async Task A_dial_that_hangs_times_out_on_the_given_clock()
+    {
+        // A listener with backlog 0 that never accepts: once one connection fills its queue,
+        // Linux drops further SYNs, so the next connect hangs until our timeout ends it.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var endPoint = (IPEndPoint)listener.LocalEndPoint!;
+        using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await filler.ConnectAsync(endPoint).WaitAsync(TransportTestExtensions.Timeout);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var transport = new TcpTransport(new TcpTransportOptions { TimeProvider = time, ConnectTimeout = TimeSpan.FromHours(1) });
+
+        var dial = transport.DialAsync(Multiaddr.Parse($"/ip4/127.0.0.1/tcp/{endPoint.Port}")).AsTask();
+        time.Advance(TimeSpan.FromHours(1));
+
+        var e = await Assert.ThrowsAsync<TransportException>(() => dial.WaitAsync(TransportTestExtensions.Timeout));
+        Assert.Contains("timed out", e.Message);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_dial_throws_OperationCanceledException_not_a_transport_error()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            _transport.DialAsync(Multiaddr.Parse("/ip4/127.0.0.1/tcp/9"), cts.Token).AsTask().WaitAsync(TransportTestExtensions.Timeout));
+    }
+
     private static int FreePort()
     {
         using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

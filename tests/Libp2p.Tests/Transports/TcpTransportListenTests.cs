@@ -156,6 +156,12 @@ public sealed class TcpTransportListenTests : IAsyncLifetime
 
         await transport.DisposeAsync().AsTask().WaitAsync(TransportTestExtensions.Timeout);
 
-        await transport.Events.Completion.WaitAsync(TransportTestExtensions.Timeout);
+        // what was written before disposal can still be read; then the channel ends
+        var left = new List<TransportEvent>();
+        await foreach (var e in transport.Events.ReadAllAsync().WithCancellation(new CancellationTokenSource(TransportTestExtensions.Timeout).Token))
+            left.Add(e);
+        Assert.All(left, e => Assert.IsType<TransportEvent.NewAddress>(e));
+        Assert.True(transport.Events.Completion.IsCompleted);
+        Assert.Throws<ObjectDisposedException>(() => transport.Listen(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")));
     }
 }

@@ -38,6 +38,7 @@ public sealed partial class TcpTransport : ITransport
     /// <remarks>IPv6 listeners are v6-only: an IPv4 peer must reach an IPv4 listener, so addresses stay honest.</remarks>
     public ListenerId Listen(Multiaddr address)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         var target = TcpAddress.TryParse(address, out var problem) ?? throw new TransportNotSupportedException(problem!);
         if (target.Ip is not { } ip)
             throw new TransportNotSupportedException($"cannot listen on {address}: a DNS name is not a local address; not supported by the TCP transport");
