@@ -1,0 +1,160 @@
+// The js-libp2p peer used by interop tests and benchmarks. One JSON object per line on stdout.
+// Usage: node peer.mjs [--listen MA]... [--seed HEX32] [--dial MA [--ping N] [--identify]
+//          [--perf-upload BYTES --perf-download BYTES] [--echo-streams N --echo-bytes B]]...
+//          [--exit-after-actions] [--ignore-stdin]
+// Serves ping, identify, /perf/1.0.0 and /echo/1.0.0. Exits on SIGTERM/SIGINT and when stdin closes.
+import './polyfill.mjs'
+import { createLibp2p } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { noise } from '@libp2p/noise'
+import { yamux } from '@libp2p/yamux'
+import { ping } from '@libp2p/ping'
+import { identify } from '@libp2p/identify'
+import { generateKeyPair, generateKeyPairFromSeed } from '@libp2p/crypto/keys'
+import { multiaddr } from '@multiformats/multiaddr'
+import { ECHO, PERF, serveEcho, servePerf, runPerf, runEcho, runPing } from './protocols.mjs'
+
+function emit (obj) {
+  process.stdout.write(JSON.stringify(obj) + '\n')
+}
+
+function usage (message) {
+  emit({ event: 'error', message })
+  process.exit(2)
+}
+
+function parseArgs (argv) {
+  const opts = { listen: [], seed: null, dials: [], exitAfterActions: false, ignoreStdin: false }
+  let current = null // the --dial the following actions belong to
+  const need = (i, name) => {
+    if (i + 1 >= argv.length) usage(`${name} needs a value`)
+    return argv[i + 1]
+  }
+  const count = (i, name) => {
+    const v = Number(need(i, name))
+    if (!Number.isSafeInteger(v) || v < 0) usage(`${name} needs a non-negative integer, got ${argv[i + 1]}`)
+    return v
+  }
+  const action = (name) => {
+    if (current == null) usage(`${name} must follow --dial`)
+    return current
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    switch (a) {
+      case '--listen': opts.listen.push(need(i, a)); i++; break
+      case '--seed': opts.seed = need(i, a); i++; break
+      case '--dial':
+        current = { addr: need(i, a), ping: 0, identify: false, perfUpload: null, perfDownload: null, echoStreams: 0, echoBytes: 0 }
+        opts.dials.push(current); i++; break
+      case '--ping': action(a).ping = count(i, a); i++; break
+      case '--identify': action(a).identify = true; break
+      case '--perf-upload': action(a).perfUpload = count(i, a); i++; break
+      case '--perf-download': action(a).perfDownload = count(i, a); i++; break
+      case '--echo-streams': action(a).echoStreams = count(i, a); i++; break
+      case '--echo-bytes': action(a).echoBytes = count(i, a); i++; break
+      case '--exit-after-actions': opts.exitAfterActions = true; break
+      case '--ignore-stdin': opts.ignoreStdin = true; break
+      default: usage(`unknown argument ${a}`)
+    }
+  }
+  if (opts.listen.length === 0) opts.listen.push('/ip4/127.0.0.1/tcp/0')
+  if (opts.seed != null && !/^[0-9a-fA-F]{64}$/.test(opts.seed)) usage('--seed needs 32 bytes as 64 hex digits')
+  return opts
+}
+
+const opts = parseArgs(process.argv.slice(2))
+
+const privateKey = opts.seed != null
+  ? await generateKeyPairFromSeed('Ed25519', Uint8Array.from(Buffer.from(opts.seed, 'hex')))
+  : await generateKeyPair('Ed25519')
+
+const node = await createLibp2p({
+  privateKey,
+  addresses: { listen: opts.listen },
+  transports: [tcp()],
+  connectionEncrypters: [noise()],
+  streamMuxers: [yamux()],
+  services: {
+    ping: ping({ maxInboundStreams: 64, maxOutboundStreams: 64 }),
+    identify: identify()
+  },
+  nodeInfo: { userAgent: 'libp2p-dotnet-interop-js/peer.mjs' },
+  connectionManager: {
+    // tests open many connections from 127.0.0.1 in a burst; the defaults (5/s per host, 10 pending) refuse them
+    inboundConnectionThreshold: 100_000,
+    maxIncomingPendingConnections: 1_000,
+    maxConnections: 10_000
+  }
+})
+
+const streamLimits = { maxInboundStreams: 1024, maxOutboundStreams: 1024, runOnLimitedConnection: true }
+const failServed = (proto) => (err) => emit({ event: 'error', message: `${proto} handler: ${err?.message ?? err}`, served: true })
+await node.handle(ECHO, (stream) => { serveEcho(stream, emit).catch(failServed(ECHO)) }, streamLimits)
+await node.handle(PERF, (stream) => { servePerf(stream, emit).catch(failServed(PERF)) }, streamLimits)
+
+node.addEventListener('connection:open', (evt) => {
+  const c = evt.detail
+  emit({ event: 'connection:open', peer: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString(), direction: c.direction })
+})
+node.addEventListener('connection:close', (evt) => {
+  const c = evt.detail
+  emit({ event: 'connection:close', peer: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString(), direction: c.direction })
+})
+
+let stopping = false
+async function shutdown (code) {
+  if (stopping) return
+  stopping = true
+  try {
+    await Promise.race([node.stop(), new Promise(resolve => setTimeout(resolve, 3000).unref())])
+  } catch (err) {
+    emit({ event: 'error', message: `stop: ${err?.message ?? err}` })
+  }
+  process.exit(code)
+}
+process.on('SIGTERM', () => { shutdown(0) })
+process.on('SIGINT', () => { shutdown(0) })
+if (!opts.ignoreStdin) {
+  // the parent closing our stdin is the second way to stop us (a test host that dies still closes it)
+  process.stdin.on('end', () => { shutdown(0) })
+  process.stdin.on('error', () => { shutdown(0) })
+  process.stdin.resume()
+}
+
+emit({ event: 'listening', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String) })
+
+async function runActions (d) {
+  const connection = await node.dial(multiaddr(d.addr))
+  if (d.ping > 0) {
+    for (const rttMs of await runPing(connection, d.ping)) emit({ event: 'ping', rttMs: Number(rttMs.toFixed(3)) })
+  }
+  if (d.identify) {
+    const r = await node.services.identify.identify(connection)
+    emit({
+      event: 'identify',
+      peerId: r.peerId.toString(),
+      protocols: r.protocols,
+      listenAddrs: r.listenAddrs.map(String),
+      agentVersion: r.agentVersion ?? null,
+      protocolVersion: r.protocolVersion ?? null,
+      observedAddr: r.observedAddr?.toString() ?? null
+    })
+  }
+  if (d.echoStreams > 0) emit({ event: 'echo', ...await runEcho(connection, d.echoStreams, d.echoBytes) })
+  if (d.perfUpload != null || d.perfDownload != null) {
+    emit({ event: 'perf', ...await runPerf(connection, d.perfUpload ?? 0, d.perfDownload ?? 0) })
+  }
+}
+
+let failed = false
+for (const d of opts.dials) {
+  try {
+    await runActions(d)
+  } catch (err) {
+    failed = true
+    emit({ event: 'error', message: `${d.addr}: ${err?.message ?? err}` })
+  }
+}
+if (opts.dials.length > 0) emit({ event: 'done', ok: !failed })
+if (opts.exitAfterActions || failed) await shutdown(failed ? 1 : 0)

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Sockets;
+using Libp2p.Multiformats;
+
+namespace Libp2p.Transports.Tcp;
+
+public sealed partial class TcpTransport
+{
+    /// <inheritdoc />
+    /// <remarks>
+    /// The whole dial (name resolution and every address) is bounded by
+    /// <see cref="TcpTransportOptions.ConnectTimeout"/>, measured on the configured TimeProvider.
+    /// </remarks>
+    public async ValueTask<IRawConnection> DialAsync(Multiaddr address, CancellationToken cancellationToken = default)
+    {
+        var target = TcpAddress.TryParse(address, out var problem) ?? throw new TransportNotSupportedException(problem!);
+        if (target.Port == 0)
+            throw new TransportNotSupportedException($"cannot dial {address}: port 0 is not dialable; not supported");
+        if (target.Ip is { } literal && (literal.Equals(IPAddress.Any) || literal.Equals(IPAddress.IPv6Any)))
+            throw new TransportNotSupportedException($"cannot dial {address}: an unspecified IP is not dialable; not supported");
+        ObjectDisposedException.ThrowIf(_disposed, this);
+
+        using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            IPAddress[] candidates = target.Ip is { } ip ? [ip] : await ResolveAsync(address, target, linked.Token).ConfigureAwait(false);
+            TransportException? last = null;
+            foreach (var candidate in candidates)
+            {
+                var endPoint = new IPEndPoint(candidate, target.Port);
+                try
+                {
+                    return await ConnectAsync(endPoint, linked.Token).ConfigureAwait(false);
+                }
+                catch (TransportException e)
+                {
+                    if (_options.Logger is { } log) TcpLog.DialAttemptFailed(log, address.ToString(), endPoint.ToString(), e.Message);
+                    last = e;
+                }
+            }
+            throw candidates.Length == 1
+                ? last!
+                : new TransportException($"dialing {address} failed on all {candidates.Length} addresses; last: {last!.Message}", last);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TransportException($"dialing {address} timed out after {_options.ConnectTimeout.TotalSeconds:0.###} s");
+        }
+    }
+
+    private async ValueTask<TcpConnection> ConnectAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            Configure(socket);
+            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            return new TcpConnection(socket);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw TcpSocketErrors.Connect(e, endPoint);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>/dns4 keeps IPv4 answers, /dns6 IPv6 answers, /dns both, in the resolver's order.</summary>
+    private static async ValueTask<IPAddress[]> ResolveAsync(Multiaddr address, TcpAddress target, CancellationToken cancellationToken)
+    {
+        IPAddress[] answers;
+        try
+        {
+            answers = await Dns.GetHostAddressesAsync(target.Host!, target.Family, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw new TransportException($"cannot dial {address}: resolving '{target.Host}' failed: {e.SocketErrorCode} ({e.Message})", e);
+        }
+        var usable = Array.FindAll(answers, a =>
+            (target.Family == AddressFamily.Unspecified
+                ? a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
+                : a.AddressFamily == target.Family)
+            && !a.Equals(IPAddress.Any) && !a.Equals(IPAddress.IPv6Any));
+        if (usable.Length == 0)
+        {
+            string kind = target.Family switch
+            {
+                AddressFamily.InterNetwork => "IPv4 ",
+                AddressFamily.InterNetworkV6 => "IPv6 ",
+                _ => "",
+            };
+            throw new TransportException($"cannot dial {address}: '{target.Host}' has no {kind}address");
+        }
+        return usable;
+    }
+}
