@@ -1,0 +1,23 @@
+namespace Libp2p.Multistream;
+
+/// <summary>Why a multistream-select negotiation failed.</summary>
+public enum MultistreamError
+{
+    /// <summary>The remote broke the protocol: wrong header, a message without its trailing newline, invalid UTF-8, an unexpected answer.</summary>
+    ProtocolViolation,
+    /// <summary>A message's length prefix is over <see cref="MultistreamSelect.MaxMessageLength"/>.</summary>
+    MessageTooLong,
+    /// <summary>The stream ended in the middle of the negotiation.</summary>
+    UnexpectedEndOfStream,
+    /// <summary>The listener answered <c>na</c> to every protocol the dialer proposed.</summary>
+    NoProtocolSupported,
+    /// <summary>The dialer kept proposing protocols past <see cref="MultistreamSelect.MaxProposals"/>.</summary>
+    TooManyProposals,
+}
+
+/// <summary>A multistream-select negotiation failed; <see cref="Error"/> says why.</summary>
+public sealed class MultistreamException(MultistreamError error, string message, Exception? inner = null)
+    : Exception(message, inner)
+{
+    public MultistreamError Error { get; } = error;
+}

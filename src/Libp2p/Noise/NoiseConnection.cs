@@ -1,0 +1,178 @@
+using System.Buffers.Binary;
+using Libp2p.Core;
+using Libp2p.Crypto;
+using Libp2p.Identity;
+
+namespace Libp2p.Noise;
+
+/// <summary>
+/// A Noise-secured connection after the handshake: transport messages framed as a 2-byte big-endian length and
+/// at most 65535 bytes of ciphertext (so at most 65519 bytes of plaintext each).
+/// Writes encrypt straight from the caller's memory into a send buffer owned by the connection and leave in one
+/// inner write per frame. Reads pull as much as the inner stream has into a receive buffer that can hold several
+/// frames, and decrypt in place (or straight into the caller's buffer when the whole frame fits).
+/// Nothing is allocated per read or write. One reader and one writer may run concurrently.
+/// </summary>
+public sealed class NoiseConnection : IDuplexStream
+{
+    /// <summary>The largest Noise message (ciphertext plus tag) the spec allows.</summary>
+    public const int MaxFrameLength = 65535;
+
+    /// <summary>The most plaintext one frame carries.</summary>
+    public const int MaxPlaintextPerFrame = MaxFrameLength - ChaCha20Poly1305Cipher.TagSize;
+
+    private const int LengthPrefix = 2;
+    // Two whole frames: one being decrypted and room for the next to arrive in the same inner read.
+    private const int ReceiveBufferSize = 2 * (LengthPrefix + MaxFrameLength);
+
+    private readonly NoiseCipherState _send;
+    private readonly NoiseCipherState _receive;
+    private readonly byte[] _sendBuffer = new byte[LengthPrefix + MaxFrameLength];
+    private readonly byte[] _receiveBuffer = new byte[ReceiveBufferSize];
+    private int _rawStart, _rawEnd;       // received, not yet decrypted
+    private int _plainStart, _plainEnd;   // decrypted, not yet handed out
+    private bool _endOfStream;
+    private Exception? _readFailure;
+    private Exception? _writeFailure;
+
+    internal NoiseConnection(IDuplexStream inner, NoiseCipherState send, NoiseCipherState receive, PeerId remotePeer, PublicKey remotePublicKey, string? negotiatedMuxer)
+    {
+        Inner = inner;
+        _send = send;
+        _receive = receive;
+        RemotePeer = remotePeer;
+        RemotePublicKey = remotePublicKey;
+        NegotiatedMuxer = negotiatedMuxer;
+    }
+
+    /// <summary>The peer id proven by the handshake.</summary>
+    public PeerId RemotePeer { get; }
+
+    /// <summary>The remote's libp2p identity key.</summary>
+    public PublicKey RemotePublicKey { get; }
+
+    /// <summary>The muxer agreed through the handshake's stream_muxers extension, or null to fall back to multistream-select.</summary>
+    public string? NegotiatedMuxer { get; }
+
+    /// <summary>The stream the frames travel on.</summary>
+    public IDuplexStream Inner { get; }
+
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_readFailure is not null) throw _readFailure;
+        if (buffer.IsEmpty) return 0;
+        while (true)
+        {
+            if (_plainEnd > _plainStart)
+            {
+                int n = Math.Min(buffer.Length, _plainEnd - _plainStart);
+                _receiveBuffer.AsSpan(_plainStart, n).CopyTo(buffer.Span);
+                _plainStart += n;
+                return n;
+            }
+            if (_endOfStream) return 0;
+            if (!await FillAsync(LengthPrefix, cancellationToken).ConfigureAwait(false)) return 0;
+            int length = BinaryPrimitives.ReadUInt16BigEndian(_receiveBuffer.AsSpan(_rawStart));
+            if (length < ChaCha20Poly1305Cipher.TagSize)
+                throw FailRead($"A Noise frame of {length} bytes is shorter than its authentication tag.");
+            if (!await FillAsync(LengthPrefix + length, cancellationToken).ConfigureAwait(false))
+                throw FailRead("The connection closed inside a Noise frame.");
+            if (_receive.NonceExhausted)
+                throw FailRead("The Noise receive nonce is exhausted; the connection must be replaced.");
+
+            int bodyStart = _rawStart + LengthPrefix;
+            var ciphertext = _receiveBuffer.AsSpan(bodyStart, length);
+            int plainLength = length - ChaCha20Poly1305Cipher.TagSize;
+            _rawStart = bodyStart + length;
+            if (plainLength > 0 && plainLength <= buffer.Length)
+            {
+                // The whole frame fits: decrypt straight into the caller's memory, skipping a copy.
+                if (!_receive.TryDecryptWithAd([], ciphertext, buffer.Span, out _))
+                    throw FailRead("A Noise frame failed authentication.");
+                return plainLength;
+            }
+            if (!_receive.TryDecryptWithAd([], ciphertext, ciphertext, out _))
+                throw FailRead("A Noise frame failed authentication.");
+            _plainStart = bodyStart;
+            _plainEnd = bodyStart + plainLength;
+            // An empty frame carries nothing; go on to the next rather than report EOF.
+        }
+    }
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_writeFailure is not null) throw _writeFailure;
+        while (!buffer.IsEmpty)
+        {
+            if (_send.NonceExhausted)
+            {
+                // 2^64-1 is reserved: stop before a nonce could repeat.
+                _writeFailure = new NoiseTransportException("The Noise send nonce is exhausted; the connection must be replaced.");
+                Inner.Abort(_writeFailure);
+                throw _writeFailure;
+            }
+            int chunk = Math.Min(buffer.Length, MaxPlaintextPerFrame);
+            int sealedLength = _send.EncryptWithAd([], buffer.Span[..chunk], _sendBuffer.AsSpan(LengthPrefix));
+            BinaryPrimitives.WriteUInt16BigEndian(_sendBuffer, (ushort)sealedLength);
+            await Inner.WriteAsync(_sendBuffer.AsMemory(0, LengthPrefix + sealedLength), cancellationToken).ConfigureAwait(false);
+            buffer = buffer[chunk..];
+        }
+    }
+
+    public ValueTask CloseWriteAsync(CancellationToken cancellationToken = default) => Inner.CloseWriteAsync(cancellationToken);
+
+    public void Abort(Exception? reason = null) => Inner.Abort(reason);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Inner.DisposeAsync().ConfigureAwait(false);
+        _send.Dispose();
+        _receive.Dispose();
+    }
+
+    /// <summary>Test hook: moves both nonce counters, to reach exhaustion without 2^64 frames.</summary>
+    internal void SetNonces(ulong send, ulong receive)
+    {
+        _send.Nonce = send;
+        _receive.Nonce = receive;
+    }
+
+    /// <summary>
+    /// Makes at least <paramref name="needed"/> undecrypted bytes available, reading as much as the inner stream
+    /// offers. False on a clean EOF at a frame boundary; a truncated frame is an error.
+    /// </summary>
+    private async ValueTask<bool> FillAsync(int needed, CancellationToken cancellationToken)
+    {
+        while (_rawEnd - _rawStart < needed)
+        {
+            // Plaintext is always fully handed out before we read more, so the buffer's front is free to reuse.
+            if (_rawStart == _rawEnd)
+            {
+                _rawStart = _rawEnd = 0;
+            }
+            else if (_receiveBuffer.Length - _rawStart < needed)
+            {
+                _receiveBuffer.AsSpan(_rawStart, _rawEnd - _rawStart).CopyTo(_receiveBuffer);
+                _rawEnd -= _rawStart;
+                _rawStart = 0;
+            }
+            int n = await Inner.ReadAsync(_receiveBuffer.AsMemory(_rawEnd), cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                _endOfStream = true;
+                if (_rawStart == _rawEnd) return false;
+                throw FailRead("The connection closed inside a Noise frame.");
+            }
+            _rawEnd += n;
+        }
+        return true;
+    }
+
+    private NoiseTransportException FailRead(string message)
+    {
+        var e = new NoiseTransportException(message);
+        _readFailure = e;
+        Inner.Abort(e);
+        return e;
+    }
+}
