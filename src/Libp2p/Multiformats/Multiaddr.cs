@@ -89,6 +89,10 @@ public sealed class Multiaddr : IEquatable<Multiaddr>
     /// <summary>The binary form without a copy.</summary>
     public ReadOnlySpan<byte> Bytes => _bytes;
 
+    /// <summary>
+    /// The text form. A unix path takes the rest of the text, so an address with a unix component that is not last
+    /// (possible only from bytes) prints text that parses differently, as in go-multiaddr; its bytes are exact.
+    /// </summary>
     public override string ToString() => _text ??= MultiaddrTextCodec.Format(_components);
 
     public Multiaddr Encapsulate(Multiaddr inner)
