@@ -32,7 +32,7 @@ public class NoiseHandshakePayloadTests
         // field 3 (deprecated data, LEN), field 5 varint, field 6 fixed64, field 7 fixed32,
         // extensions with a webtransport cert hash (field 1) then a muxer, and an unknown extension field 9.
         var bytes = Convert.FromHexString("0a01aa" + "1a03010203" + "289601" + "310102030405060708" + "3d01020304" + "1201bb"
-            + "220d" + "0a03112233" + "1202" + "2f79" + "4801");
+            + "220b" + "0a03112233" + "1202" + "2f79" + "4801");
         var d = NoiseHandshakePayload.Decode(bytes);
         Assert.Equal(new byte[] { 0xAA }, d.IdentityKey);
         Assert.Equal(new byte[] { 0xBB }, d.IdentitySignature);
