@@ -1,0 +1,214 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Libp2p.Core;
+using Libp2p.Crypto;
+using Libp2p.Noise;
+
+namespace Libp2p.Tests.Noise;
+
+public class NoiseConnectionTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    private static async Task<byte[]> ReadAll(IDuplexStream s, int count, int chunk = 4096)
+    {
+        var result = new byte[count];
+        int got = 0;
+        while (got < count)
+        {
+            int n = await s.ReadAsync(result.AsMemory(got, Math.Min(chunk, count - got))).AsTask().WaitAsync(Timeout);
+            Assert.NotEqual(0, n);
+            got += n;
+        }
+        return result;
+    }
+
+    [Theory]
+    [InlineData(1, 4096)]
+    [InlineData(65519, 100)]
+    [InlineData(65520, 65519)]
+    [InlineData(300_000, 1 << 20)]
+    [InlineData(300_000, 7)]
+    public async Task BytesRoundTripAcrossFrameBoundaries(int size, int readChunk)
+    {
+        var (a, b) = NoiseTestPairs.Connected();
+        var data = RandomNumberGenerator.GetBytes(size);
+        var write = a.WriteAsync(data).AsTask();
+        var received = await ReadAll(b, size, readChunk);
+        await write.WaitAsync(Timeout);
+        Assert.Equal(data, received);
+        await a.CloseWriteAsync();
+        Assert.Equal(0, await b.ReadAsync(new byte[1]).AsTask().WaitAsync(Timeout));
+        Assert.Equal(0, await b.ReadAsync(new byte[1]).AsTask().WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task BothDirectionsAtOnceWithManagedCrypto()
+    {
+        var (a, b) = NoiseTestPairs.Connected(CryptoProvider.Managed);
+        var x = RandomNumberGenerator.GetBytes(100_000);
+        var y = RandomNumberGenerator.GetBytes(70_000);
+        var w1 = a.WriteAsync(x).AsTask();
+        var w2 = b.WriteAsync(y).AsTask();
+        Assert.Equal(x, await ReadAll(b, x.Length));
+        Assert.Equal(y, await ReadAll(a, y.Length));
+        await Task.WhenAll(w1, w2).WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task WritesAreSplitIntoFramesOfAtMost65535Bytes()
+    {
+        var (ci, _) = NoiseTestPairs.Ciphers();
+        var (raw, peer) = InMemoryDuplex.CreatePair();
+        var a = NoiseTestPairs.Wrap(raw, ci);
+        await a.WriteAsync(new byte[150_000]).AsTask().WaitAsync(Timeout);
+        await a.CloseWriteAsync();
+        var lengths = new List<int>();
+        var prefix = new byte[2];
+        while (true)
+        {
+            int n = await peer.ReadAsync(prefix.AsMemory(0, 1)).AsTask().WaitAsync(Timeout);
+            if (n == 0) break;
+            await peer.ReadExactlyAsync(prefix.AsMemory(1, 1)).AsTask().WaitAsync(Timeout);
+            int len = BinaryPrimitives.ReadUInt16BigEndian(prefix);
+            lengths.Add(len);
+            await peer.ReadExactlyAsync(new byte[len]).AsTask().WaitAsync(Timeout);
+        }
+        Assert.Equal([65535, 65535, 150_000 - 2 * 65519 + 16], lengths);
+    }
+
+    /// <summary>A pipe that lets the test see and alter every byte from the sender before the receiver gets it.</summary>
+    private static (NoiseConnection Sender, IDuplexStream SenderWire, IDuplexStream ReceiverWire, NoiseConnection Receiver) Intercepted()
+    {
+        var (ci, cr) = NoiseTestPairs.Ciphers();
+        var (s, sWire) = InMemoryDuplex.CreatePair();
+        var (rWire, r) = InMemoryDuplex.CreatePair();
+        return (NoiseTestPairs.Wrap(s, ci), sWire, rWire, NoiseTestPairs.Wrap(r, cr));
+    }
+
+    [Theory]
+    [InlineData(2)]     // first ciphertext byte
+    [InlineData(20)]    // inside the tag of a 5-byte message
+    public async Task TamperedCiphertextFailsAndAbortsTheConnection(int index)
+    {
+        var (sender, sWire, rWire, receiver) = Intercepted();
+        await sender.WriteAsync(new byte[] { 1, 2, 3, 4, 5 });
+        var frame = new byte[2 + 5 + 16];
+        await sWire.ReadExactlyAsync(frame).AsTask().WaitAsync(Timeout);
+        frame[index] ^= 0x40;
+        await rWire.WriteAsync(frame);
+        await Assert.ThrowsAsync<NoiseTransportException>(() => receiver.ReadAsync(new byte[64]).AsTask().WaitAsync(Timeout));
+        await Assert.ThrowsAsync<NoiseTransportException>(() => receiver.ReadAsync(new byte[64]).AsTask().WaitAsync(Timeout));
+        // The inner stream was aborted: its peer sees the failure.
+        await Assert.ThrowsAnyAsync<Exception>(async () => { while (true) await rWire.WriteAsync(new byte[1 << 16]).AsTask().WaitAsync(Timeout); });
+    }
+
+    [Fact]
+    public async Task TruncatedFrameIsAnError()
+    {
+        var (sender, sWire, rWire, receiver) = Intercepted();
+        await sender.WriteAsync(new byte[100]);
+        var frame = new byte[2 + 100 + 16];
+        await sWire.ReadExactlyAsync(frame).AsTask().WaitAsync(Timeout);
+        await rWire.WriteAsync(frame.AsMemory(0, 60));
+        await rWire.CloseWriteAsync();
+        var ex = await Assert.ThrowsAsync<NoiseTransportException>(() => receiver.ReadAsync(new byte[200]).AsTask().WaitAsync(Timeout));
+        Assert.Contains("inside a Noise frame", ex.Message);
+    }
+
+    [Fact]
+    public async Task FrameShorterThanTagIsAnError()
+    {
+        var (_, _, rWire, receiver) = Intercepted();
+        await rWire.WriteAsync(new byte[] { 0, 5, 1, 2, 3, 4, 5 });
+        await Assert.ThrowsAsync<NoiseTransportException>(() => receiver.ReadAsync(new byte[200]).AsTask().WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task ReplayedFrameFails()
+    {
+        var (sender, sWire, rWire, receiver) = Intercepted();
+        await sender.WriteAsync(new byte[] { 9 });
+        var frame = new byte[2 + 1 + 16];
+        await sWire.ReadExactlyAsync(frame).AsTask().WaitAsync(Timeout);
+        await rWire.WriteAsync(frame);
+        await rWire.WriteAsync(frame);
+        Assert.Equal(1, await receiver.ReadAsync(new byte[8]).AsTask().WaitAsync(Timeout));
+        await Assert.ThrowsAsync<NoiseTransportException>(() => receiver.ReadAsync(new byte[8]).AsTask().WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task EmptyFrameIsSkippedNotEof()
+    {
+        var (ci, cr) = NoiseTestPairs.Ciphers();
+        var (rWire, r) = InMemoryDuplex.CreatePair();
+        var receiver = NoiseTestPairs.Wrap(r, cr);
+        // Hand-seal an empty frame then a 1-byte frame with the sender's cipher.
+        var empty = new byte[2 + 16];
+        BinaryPrimitives.WriteUInt16BigEndian(empty, 16);
+        ci.Send.EncryptWithAd([], [], empty.AsSpan(2));
+        var one = new byte[2 + 17];
+        BinaryPrimitives.WriteUInt16BigEndian(one, 17);
+        ci.Send.EncryptWithAd([], [42], one.AsSpan(2));
+        await rWire.WriteAsync((byte[])[.. empty, .. one]);
+        var buf = new byte[4];
+        Assert.Equal(1, await receiver.ReadAsync(buf).AsTask().WaitAsync(Timeout));
+        Assert.Equal(42, buf[0]);
+    }
+
+    [Fact]
+    public async Task SendNonceExhaustionClosesBeforeTheReservedNonce()
+    {
+        var (a, b) = NoiseTestPairs.Connected();
+        a.SetNonces(NoiseCipherState.ReservedNonce - 1, 0);
+        b.SetNonces(0, NoiseCipherState.ReservedNonce - 1);
+        await a.WriteAsync(new byte[] { 1 }).AsTask().WaitAsync(Timeout); // uses 2^64-2, the last one allowed
+        Assert.Equal(1, await b.ReadAsync(new byte[4]).AsTask().WaitAsync(Timeout));
+        await Assert.ThrowsAsync<NoiseTransportException>(() => a.WriteAsync(new byte[] { 2 }).AsTask().WaitAsync(Timeout));
+        await Assert.ThrowsAnyAsync<Exception>(() => b.ReadAsync(new byte[4]).AsTask().WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task ReceiveNonceExhaustionFailsTheRead()
+    {
+        var (a, b) = NoiseTestPairs.Connected();
+        b.SetNonces(0, NoiseCipherState.ReservedNonce);
+        await a.WriteAsync(new byte[] { 1 }).AsTask().WaitAsync(Timeout);
+        var ex = await Assert.ThrowsAsync<NoiseTransportException>(() => b.ReadAsync(new byte[4]).AsTask().WaitAsync(Timeout));
+        Assert.Contains("nonce", ex.Message);
+    }
+
+    [Fact]
+    public async Task AbortAndCloseWriteForwardToInner()
+    {
+        var (ci, _) = NoiseTestPairs.Ciphers();
+        var (raw, peer) = InMemoryDuplex.CreatePair();
+        var a = NoiseTestPairs.Wrap(raw, ci);
+        await a.CloseWriteAsync();
+        Assert.Equal(0, await peer.ReadAsync(new byte[1]).AsTask().WaitAsync(Timeout));
+        a.Abort(new IOException("boom"));
+        await Assert.ThrowsAnyAsync<Exception>(() => peer.WriteAsync(new byte[1]).AsTask().WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task ThroughputFigure()
+    {
+        // A figure for the log, not an assertion: MB/s of one direction over InMemoryDuplex.
+        foreach (var crypto in new[] { CryptoProvider.Default, CryptoProvider.Managed })
+        {
+            var (a, b) = NoiseTestPairs.Connected(crypto, 1 << 22);
+            const int total = 64 << 20;
+            var chunk = new byte[256 * 1024];
+            var reader = Task.Run(async () =>
+            {
+                var buf = new byte[256 * 1024];
+                long got = 0;
+                while (got < total) got += await b.ReadAsync(buf);
+            });
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            for (int sent = 0; sent < total; sent += chunk.Length) await a.WriteAsync(chunk);
+            await reader.WaitAsync(TimeSpan.FromSeconds(120));
+            Console.WriteLine($"noise over InMemoryDuplex ({crypto.Name}): {total / sw.Elapsed.TotalSeconds / 1e6:F0} MB/s");
+        }
+    }
+}
