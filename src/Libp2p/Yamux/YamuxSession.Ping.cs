@@ -20,7 +20,6 @@ public sealed partial class YamuxSession
         Task<TimeSpan> answered;
         lock (SyncRoot)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
             if (_terminated || _outputClosed) throw ClosedException();
             answered = StartPingLocked();
         }

@@ -209,8 +209,7 @@ public sealed partial class YamuxSession : IAsyncDisposable
 
     private void ThrowIfCannotCreateStreams()
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_terminated || _outputClosed) throw ClosedException();
+        if (_terminated || _outputClosed) throw ClosedException(); // also after DisposeAsync
         if (_localGoAway is not null) throw new YamuxSessionClosedException("The Yamux session is going away (local GoAway).");
         if (_remoteGoAway is not null) throw new YamuxSessionClosedException($"The peer sent GoAway ({_remoteGoAway}).");
     }
