@@ -1,0 +1,260 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+
+namespace Libp2p.Yamux;
+
+// The read loop: parses frames from the connection through one pooled input buffer and dispatches them.
+// Data payloads go straight into the stream's receive buffer (copied from the input buffer, or read
+// directly from the connection when large), so a payload is never staged twice.
+public sealed partial class YamuxSession
+{
+    private const int InputBufferSize = 64 * 1024;
+    private byte[] _input = [];
+    private int _inputStart;
+    private int _inputCount;
+
+    private async Task ReadLoopAsync()
+    {
+        _input = ArrayPool<byte>.Shared.Rent(InputBufferSize);
+        Exception? error = null;
+        YamuxGoAwayCode? goAway = null;
+        try
+        {
+            while (!Volatile.Read(ref _terminated))
+            {
+                if (!await FillInputAsync(YamuxHeader.Size).ConfigureAwait(false))
+                {
+                    if (_inputCount != 0) throw new YamuxProtocolException("The connection ended inside a frame header.");
+                    break; // EOF: the peer closed its side
+                }
+                var header = YamuxHeader.Read(_input.AsSpan(_inputStart, YamuxHeader.Size));
+                _inputStart += YamuxHeader.Size;
+                _inputCount -= YamuxHeader.Size;
+                await HandleFrameAsync(header).ConfigureAwait(false);
+            }
+        }
+        catch (YamuxProtocolException ex)
+        {
+            error = ex;
+            goAway = YamuxGoAwayCode.ProtocolError;
+        }
+        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+        {
+            // terminated elsewhere (dispose, write failure, GoAway error)
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+            goAway = YamuxGoAwayCode.InternalError;
+        }
+        Terminate(error, goAway);
+    }
+
+    private void ReturnReadBuffers()
+    {
+        var input = _input;
+        _input = [];
+        if (input.Length > 0) ArrayPool<byte>.Shared.Return(input);
+    }
+
+    private ValueTask HandleFrameAsync(YamuxHeader header)
+    {
+        switch (header.Type)
+        {
+            case YamuxFrameType.Ping:
+                if (header.StreamId != 0) throw new YamuxProtocolException($"Ping on stream {header.StreamId} (must be 0).");
+                lock (SyncRoot) HandlePingLocked(header);
+                return default;
+            case YamuxFrameType.GoAway:
+                if (header.StreamId != 0) throw new YamuxProtocolException($"GoAway on stream {header.StreamId} (must be 0).");
+                lock (SyncRoot) HandleRemoteGoAwayLocked(header.Length);
+                return default;
+            default:
+                if (header.StreamId == 0) throw new YamuxProtocolException($"{header.Type} frame on stream 0.");
+                return HandleStreamFrameAsync(header);
+        }
+    }
+
+    private void HandlePingLocked(YamuxHeader header)
+    {
+        if ((header.Flags & YamuxFlags.Syn) != 0)
+            EnqueueControlFromPeerLocked(new YamuxHeader(YamuxFrameType.Ping, YamuxFlags.Ack, 0, header.Length));
+        else if ((header.Flags & YamuxFlags.Ack) != 0)
+            OnPongLocked(header.Length);
+        else
+            throw new YamuxProtocolException("Ping without SYN or ACK.");
+    }
+
+    private void HandleRemoteGoAwayLocked(uint code)
+    {
+        var reason = (YamuxGoAwayCode)code;
+        _remoteGoAway ??= reason;
+        if (reason != YamuxGoAwayCode.Normal)
+        {
+            // go-yamux ends the session on an error GoAway; so do we. (js resets its streams on any GoAway.)
+            TerminateLocked(new YamuxSessionClosedException($"The peer closed the session with GoAway ({reason})."), null);
+            return;
+        }
+        // Normal: the peer opens nothing new; live streams finish, then we close (see RemoveStreamLocked).
+        if (_acceptQueue.Count == 0) FailAcceptWaitersLocked();
+        if (_streams.Count == 0) SignalPumpLocked();
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask HandleStreamFrameAsync(YamuxHeader header)
+    {
+        YamuxStream? stream;
+        lock (SyncRoot) stream = ResolveStreamLocked(header);
+
+        if (header.Type == YamuxFrameType.Data && header.Length > 0)
+        {
+            if (stream is null) await SkipInputAsync(header.Length).ConfigureAwait(false);
+            else await ReceiveDataAsync(stream, header.Length).ConfigureAwait(false);
+        }
+        if (stream is not null)
+        {
+            lock (SyncRoot) stream.OnFrameLocked(header);
+        }
+    }
+
+    /// <summary>
+    /// Finds the stream a frame is for, creating it on SYN. Returns null when the frame is to be ignored.
+    /// Unknown ids: a SYN with our parity, or reusing an id at or below the highest the peer opened, is a protocol
+    /// error. A frame without SYN for an id that was opened before (by either side) and is gone now is ignored,
+    /// data drained (frames in flight when we reset or closed it; go-yamux and js do the same). A frame without SYN
+    /// for an id never opened is a protocol error: the spec requires SYN on a stream's first frame.
+    /// </summary>
+    private YamuxStream? ResolveStreamLocked(YamuxHeader header)
+    {
+        uint id = header.StreamId;
+        if (_streams.TryGetValue(id, out var stream))
+            return stream; // a repeated SYN on a live stream is ignored, as js does
+
+        bool remoteId = IsRemoteId(id);
+        if ((header.Flags & YamuxFlags.Syn) != 0)
+        {
+            if (!remoteId)
+                throw new YamuxProtocolException($"The peer opened stream {id}, an id of our parity.");
+            if (id <= _highestInboundId)
+                throw new YamuxProtocolException($"The peer reused stream id {id}.");
+            _highestInboundId = id;
+            if (_terminated) return null;
+            if (_localGoAway is not null || _remoteGoAway is not null
+                || _acceptQueue.Count >= _options.MaxUnacknowledgedInboundStreams
+                || _streams.Count >= _options.MaxStreams)
+            {
+                EnqueueControlFromPeerLocked(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Rst, id, 0));
+                return null;
+            }
+            stream = new YamuxStream(this, id, isOutbound: false);
+            _streams.Add(id, stream);
+            if (!TryHandOverLocked(stream)) _acceptQueue.Enqueue(stream);
+            return stream;
+        }
+
+        if (remoteId ? id <= _highestInboundId : id < _nextStreamId)
+            return null;
+        throw new YamuxProtocolException($"Frame for stream {id}, which was never opened.");
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ReceiveDataAsync(YamuxStream stream, uint length)
+    {
+        Memory<byte> first, second;
+        lock (SyncRoot)
+        {
+            if (!stream.TryBeginReceiveLocked(length, out first, out second))
+            {
+                first = default;
+                second = default;
+            }
+        }
+        if (first.IsEmpty)
+        {
+            await SkipInputAsync(length).ConfigureAwait(false);
+            return;
+        }
+        bool received = false;
+        try
+        {
+            await ReadPayloadAsync(first).ConfigureAwait(false);
+            if (!second.IsEmpty) await ReadPayloadAsync(second).ConfigureAwait(false);
+            received = true;
+        }
+        finally
+        {
+            lock (SyncRoot) stream.EndReceiveLocked((int)length, received);
+        }
+    }
+
+    /// <summary>Buffers until at least <paramref name="count"/> bytes are in the input buffer; false at EOF.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> FillInputAsync(int count)
+    {
+        if (_inputCount == 0) _inputStart = 0;
+        while (_inputCount < count)
+        {
+            if (_inputStart + count > _input.Length)
+            {
+                Buffer.BlockCopy(_input, _inputStart, _input, 0, _inputCount);
+                _inputStart = 0;
+            }
+            int n = await _connection.ReadAsync(_input.AsMemory(_inputStart + _inputCount), _shutdown.Token).ConfigureAwait(false);
+            if (n == 0) return false;
+            _inputCount += n;
+        }
+        return true;
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with payload: buffered bytes first, then large reads go straight in.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask ReadPayloadAsync(Memory<byte> destination)
+    {
+        destination = destination[TakeBuffered(destination.Span)..];
+        while (!destination.IsEmpty)
+        {
+            _inputStart = 0;
+            if (destination.Length >= _input.Length / 2)
+            {
+                int n = await _connection.ReadAsync(destination, _shutdown.Token).ConfigureAwait(false);
+                if (n == 0) throw new YamuxProtocolException("The connection ended inside a frame.");
+                destination = destination[n..];
+            }
+            else
+            {
+                int n = await _connection.ReadAsync(_input, _shutdown.Token).ConfigureAwait(false);
+                if (n == 0) throw new YamuxProtocolException("The connection ended inside a frame.");
+                _inputCount = n;
+                destination = destination[TakeBuffered(destination.Span)..];
+            }
+        }
+    }
+
+    private int TakeBuffered(Span<byte> destination)
+    {
+        int take = Math.Min(_inputCount, destination.Length);
+        _input.AsSpan(_inputStart, take).CopyTo(destination);
+        _inputStart += take;
+        _inputCount -= take;
+        return take;
+    }
+
+    /// <summary>Drains a payload nobody wants, through the input buffer (no allocation, any length).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask SkipInputAsync(uint length)
+    {
+        long remaining = length;
+        while (true)
+        {
+            int take = (int)Math.Min(_inputCount, remaining);
+            _inputStart += take;
+            _inputCount -= take;
+            remaining -= take;
+            if (remaining == 0) return;
+            _inputStart = 0;
+            int n = await _connection.ReadAsync(_input, _shutdown.Token).ConfigureAwait(false);
+            if (n == 0) throw new YamuxProtocolException("The connection ended inside a frame.");
+            _inputCount = n;
+        }
+    }
+}

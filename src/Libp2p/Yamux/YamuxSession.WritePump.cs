@@ -1,0 +1,176 @@
+using System.Buffers;
+
+namespace Libp2p.Yamux;
+
+// The write pump: the only writer of the connection. Each batch is one pooled buffer holding all pending
+// header-only frames, then the GoAway if due, then data frames taken round-robin from streams that have
+// bytes and send window, so one connection write usually carries many frames.
+public sealed partial class YamuxSession
+{
+    private const int BatchSize = 128 * 1024;
+    private const int MaxControlBytesPerBatch = 32 * 1024;
+    // Below this much room a batch is sent rather than topped up with a tiny data frame.
+    private const int MinDataFrameRoom = 4 * 1024;
+
+    private readonly ControlFrameQueue _control;
+    private readonly ReusableValueTaskSource<bool> _pumpWake = new();
+    private readonly CancellationTokenSource _abortWrites = new();
+    private YamuxStream? _sendHead;
+    private YamuxStream? _sendTail;
+    private YamuxGoAwayCode? _goAwayToSend;
+    private TaskCompletionSource? _nextFlush;
+    private bool _outputClosed;
+
+    /// <summary>Queues a header-only frame we originate. Overflow means the peer stopped reading: the session ends.</summary>
+    internal void EnqueueControl(in YamuxHeader header)
+    {
+        if (_outputClosed) return;
+        if (!_control.TryEnqueue(header))
+        {
+            TerminateLocked(new YamuxSessionClosedException("The Yamux control frame queue overflowed: the peer does not read."), YamuxGoAwayCode.InternalError);
+            return;
+        }
+        SignalPumpLocked();
+    }
+
+    /// <summary>Queues an answer the peer asked for (pong, RST of a refused stream); overflow is the peer's protocol error.</summary>
+    private void EnqueueControlFromPeerLocked(in YamuxHeader header)
+    {
+        if (_outputClosed || _terminated) return;
+        if (!_control.TryEnqueue(header))
+            throw new YamuxProtocolException("The peer makes us answer faster than it reads (control frame queue full).");
+        SignalPumpLocked();
+    }
+
+    /// <summary>Puts a stream with bytes to send and send window at the back of the round-robin.</summary>
+    internal void EnqueueSendLocked(YamuxStream stream)
+    {
+        AppendSendLocked(stream);
+        SignalPumpLocked();
+    }
+
+    private void AppendSendLocked(YamuxStream stream)
+    {
+        if (stream.InSendQueue) return;
+        stream.InSendQueue = true;
+        stream.SendNext = null;
+        if (_sendTail is null) _sendHead = stream;
+        else _sendTail.SendNext = stream;
+        _sendTail = stream;
+    }
+
+    private YamuxStream? DequeueSendLocked()
+    {
+        var stream = _sendHead;
+        if (stream is null) return null;
+        _sendHead = stream.SendNext;
+        if (_sendHead is null) _sendTail = null;
+        stream.SendNext = null;
+        stream.InSendQueue = false;
+        return stream;
+    }
+
+    private void SignalPumpLocked() => _pumpWake.TrySetResult(true);
+
+    /// <summary>A task completing once everything queued so far has been handed to the connection.</summary>
+    private Task NextFlushLocked()
+    {
+        if (_outputClosed) return Task.CompletedTask;
+        return (_nextFlush ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    }
+
+    private bool HasOutputLocked => _control.Count > 0 || _sendHead is not null || _goAwayToSend is not null;
+
+    // Terminated, or drained after a GoAway either way: nothing more will be written.
+    private bool ShouldCloseOutputLocked =>
+        _terminated || ((_localGoAway is not null || _remoteGoAway is not null) && _streams.Count == 0);
+
+    private async Task WritePumpAsync()
+    {
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                byte[]? batch = null;
+                int length = 0;
+                TaskCompletionSource? flushed = null;
+                ValueTask wake = default;
+                bool close = false;
+                lock (SyncRoot)
+                {
+                    if (HasOutputLocked)
+                    {
+                        batch = ArrayPool<byte>.Shared.Rent(BatchSize);
+                        length = BuildBatchLocked(batch);
+                        flushed = _nextFlush;
+                        _nextFlush = null;
+                    }
+                    else if (ShouldCloseOutputLocked)
+                    {
+                        _outputClosed = true;
+                        close = true;
+                    }
+                    else
+                    {
+                        wake = _pumpWake.BeginVoid();
+                    }
+                }
+                if (batch is not null)
+                {
+                    try
+                    {
+                        if (length > 0)
+                            await _connection.WriteAsync(batch.AsMemory(0, length), _abortWrites.Token).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(batch);
+                    }
+                    flushed?.TrySetResult();
+                    continue;
+                }
+                if (close) break;
+                await wake.ConfigureAwait(false);
+            }
+            await _connection.CloseWriteAsync(_abortWrites.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+        TaskCompletionSource? pendingFlush;
+        lock (SyncRoot)
+        {
+            _outputClosed = true;
+            pendingFlush = _nextFlush;
+            _nextFlush = null;
+            if (error is not null)
+                TerminateLocked(new YamuxSessionClosedException("Writing to the connection failed.", error), null);
+        }
+        if (error is null) pendingFlush?.TrySetResult();
+        else pendingFlush?.TrySetException(ClosedException());
+    }
+
+    private int BuildBatchLocked(byte[] batch)
+    {
+        int position = _control.Drain(batch.AsSpan(0, MaxControlBytesPerBatch));
+        // Data never overtakes a control frame (a stream's SYN must precede its data).
+        if (_control.Count > 0) return position;
+        if (_goAwayToSend is { } code)
+        {
+            new YamuxHeader(YamuxFrameType.GoAway, YamuxFlags.None, 0, (uint)code).Write(batch.AsSpan(position));
+            position += YamuxHeader.Size;
+            _goAwayToSend = null;
+        }
+        while (_sendHead is not null)
+        {
+            int room = batch.Length - position - YamuxHeader.Size;
+            if (room < MinDataFrameRoom && (position > 0 || room <= 0)) break;
+            var stream = DequeueSendLocked()!;
+            position += stream.WriteDataFrameLocked(batch.AsSpan(position), room);
+            if (stream.WantsToSendLocked) AppendSendLocked(stream);
+        }
+        return position;
+    }
+}
