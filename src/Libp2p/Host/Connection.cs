@@ -1,0 +1,235 @@
+using Libp2p.Core;
+using Libp2p.Identity;
+using Libp2p.Multiformats;
+using Libp2p.Multistream;
+using Libp2p.Protocols.Identify;
+using Libp2p.Yamux;
+
+namespace Libp2p.Host;
+
+public enum ConnectionDirection { Outbound, Inbound }
+
+/// <summary>
+/// An authenticated (Noise), multiplexed (Yamux) connection to one peer. Inbound streams are
+/// negotiated here and handed to the host's protocol handlers; outbound streams are opened by id.
+/// </summary>
+public sealed class Connection : IAsyncDisposable
+{
+    private readonly Libp2pHost _host;
+    private readonly YamuxSession _session;
+    private readonly Dictionary<string, int> _inboundPerProtocol = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastActivityTicks;
+    private int _activeStreams;
+    private int _closing;
+
+    internal Connection(Libp2pHost host, YamuxSession session, PeerId remotePeer, PublicKey remotePublicKey,
+        Multiaddr localAddress, Multiaddr remoteAddress, ConnectionDirection direction)
+    {
+        _host = host;
+        _session = session;
+        RemotePeer = remotePeer;
+        RemotePublicKey = remotePublicKey;
+        LocalAddress = localAddress;
+        RemoteAddress = remoteAddress;
+        Direction = direction;
+        OpenedAt = host.TimeProvider.GetUtcNow();
+        _lastActivityTicks = host.TimeProvider.GetTimestamp();
+    }
+
+    public PeerId RemotePeer { get; }
+    public PublicKey RemotePublicKey { get; }
+    public Multiaddr LocalAddress { get; }
+    /// <summary>The real remote address, with <c>/p2p/&lt;remote id&gt;</c>.</summary>
+    public Multiaddr RemoteAddress { get; }
+    public ConnectionDirection Direction { get; }
+    public DateTimeOffset OpenedAt { get; }
+
+    /// <summary>What the remote said about itself over identify, once it has answered.</summary>
+    public IdentifyInfo? RemoteIdentify { get; internal set; }
+
+    /// <summary>Streams open on this connection right now (both directions).</summary>
+    public int ActiveStreams => Volatile.Read(ref _activeStreams);
+
+    /// <summary>Completes when the connection is closed; the result is the error that closed it, or null.</summary>
+    public Task<Exception?> Closed => _closed.Task;
+
+    public bool IsClosed => _closed.Task.IsCompleted;
+
+    internal YamuxSession Session => _session;
+
+    internal long LastActivityTimestamp => Interlocked.Read(ref _lastActivityTicks);
+
+    /// <summary>Opens a stream and negotiates <paramref name="protocol"/> on it.</summary>
+    public ValueTask<IDuplexStream> OpenStreamAsync(string protocol, CancellationToken cancellationToken = default)
+        => OpenStreamAsync([protocol], cancellationToken);
+
+    /// <summary>Opens a stream and negotiates the first of <paramref name="protocols"/> the remote supports.</summary>
+    public async ValueTask<IDuplexStream> OpenStreamAsync(IReadOnlyList<string> protocols, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(IsClosed, this);
+        var stream = await _session.OpenStreamAsync(cancellationToken).ConfigureAwait(false);
+        var tracked = new TrackedStream(this, stream);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_host.Options.StreamNegotiationTimeout);
+            await MultistreamSelect.SelectAsync(stream, protocols, timeout.Token).ConfigureAwait(false);
+            _host.Metrics.StreamOpened(outbound: true);
+            return tracked;
+        }
+        catch
+        {
+            stream.Abort();
+            await tracked.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    internal void Start()
+    {
+        _ = AcceptLoopAsync();
+        _ = WatchSessionAsync();
+    }
+
+    private async Task WatchSessionAsync()
+    {
+        Exception? reason = null;
+        try { await _session.Completion.ConfigureAwait(false); }
+        catch (Exception e) { reason = e; }
+        MarkClosed(reason);
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var stream = await _session.AcceptStreamAsync().ConfigureAwait(false);
+                _ = ServeInboundAsync(stream);
+            }
+        }
+        catch (Exception e) when (e is YamuxSessionClosedException or ObjectDisposedException or IOException or YamuxProtocolException)
+        {
+            // The session is over; WatchSessionAsync reports why.
+        }
+    }
+
+    private async Task ServeInboundAsync(YamuxStream stream)
+    {
+        var tracked = new TrackedStream(this, stream);
+        string? protocol = null;
+        try
+        {
+            using var cts = new CancellationTokenSource(_host.Options.StreamNegotiationTimeout, _host.TimeProvider);
+            protocol = await MultistreamSelect.HandleAsync(stream, _host.HasHandler, cts.Token).ConfigureAwait(false);
+            var handler = _host.GetHandler(protocol);
+            if (handler is null || !TryEnterProtocol(protocol))
+            {
+                _host.Log.InboundStreamRefused(RemotePeer, protocol);
+                stream.Abort();
+                protocol = null;
+                return;
+            }
+            _host.Metrics.StreamOpened(outbound: false);
+            await handler(new StreamContext(this, tracked, protocol), _host.ShutdownToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _host.Log.InboundStreamFailed(RemotePeer, protocol, e);
+            stream.Abort(e);
+        }
+        finally
+        {
+            if (protocol is not null) ExitProtocol(protocol);
+            await tracked.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private bool TryEnterProtocol(string protocol)
+    {
+        int limit = _host.GetInboundStreamLimit(protocol);
+        lock (_inboundPerProtocol)
+        {
+            _inboundPerProtocol.TryGetValue(protocol, out int n);
+            if (n >= limit) return false;
+            _inboundPerProtocol[protocol] = n + 1;
+            return true;
+        }
+    }
+
+    private void ExitProtocol(string protocol)
+    {
+        lock (_inboundPerProtocol)
+        {
+            if (_inboundPerProtocol.TryGetValue(protocol, out int n))
+            {
+                if (n <= 1) _inboundPerProtocol.Remove(protocol);
+                else _inboundPerProtocol[protocol] = n - 1;
+            }
+        }
+    }
+
+    internal void StreamStarted()
+    {
+        Interlocked.Increment(ref _activeStreams);
+        Interlocked.Exchange(ref _lastActivityTicks, _host.TimeProvider.GetTimestamp());
+    }
+
+    internal void StreamEnded()
+    {
+        Interlocked.Decrement(ref _activeStreams);
+        Interlocked.Exchange(ref _lastActivityTicks, _host.TimeProvider.GetTimestamp());
+    }
+
+    private void MarkClosed(Exception? reason)
+    {
+        if (_closed.TrySetResult(reason))
+            _host.OnConnectionClosed(this, reason);
+    }
+
+    /// <summary>Closes gracefully: GoAway, so the remote opens no more streams, then the session ends.</summary>
+    public async ValueTask CloseAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) == 1) { await Closed.WaitAsync(cancellationToken).ConfigureAwait(false); return; }
+        try
+        {
+            await _session.GoAwayAsync(YamuxGoAwayCode.Normal, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or YamuxSessionClosedException or ObjectDisposedException) { }
+        await _session.DisposeAsync().ConfigureAwait(false);
+        MarkClosed(null);
+    }
+
+    public ValueTask DisposeAsync() => CloseAsync();
+
+    public override string ToString() => $"{Direction} {RemoteAddress}";
+
+    /// <summary>Counts a stream as activity for the idle timeout until it is disposed.</summary>
+    private sealed class TrackedStream : IDuplexStream
+    {
+        private readonly Connection _owner;
+        private readonly IDuplexStream _inner;
+        private int _disposed;
+
+        public TrackedStream(Connection owner, IDuplexStream inner)
+        {
+            _owner = owner;
+            _inner = inner;
+            owner.StreamStarted();
+        }
+
+        public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _inner.ReadAsync(buffer, cancellationToken);
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => _inner.WriteAsync(buffer, cancellationToken);
+        public ValueTask CloseWriteAsync(CancellationToken cancellationToken = default) => _inner.CloseWriteAsync(cancellationToken);
+        public void Abort(Exception? reason = null) => _inner.Abort(reason);
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+            try { await _inner.DisposeAsync().ConfigureAwait(false); }
+            finally { _owner.StreamEnded(); }
+        }
+    }
+}

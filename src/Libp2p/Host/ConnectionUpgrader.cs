@@ -1,0 +1,42 @@
+using Libp2p.Core;
+using Libp2p.Identity;
+using Libp2p.Multistream;
+using Libp2p.Noise;
+using Libp2p.Yamux;
+
+namespace Libp2p.Host;
+
+/// <summary>
+/// Raw connection to libp2p connection: multistream-select <c>/noise</c>, the Noise XX handshake
+/// (offering Yamux through the <c>stream_muxers</c> extension), then Yamux — negotiated with
+/// multistream-select over the secure channel when the remote offered no early muxer.
+/// </summary>
+internal static class ConnectionUpgrader
+{
+    private static readonly string[] s_muxers = [YamuxSession.ProtocolId];
+    private static readonly string[] s_security = [NoiseHandshake.ProtocolId];
+
+    public static async ValueTask<(NoiseConnection Secure, YamuxSession Session)> OutboundAsync(
+        IDuplexStream raw, PrivateKey identity, PeerId? expectedPeer, YamuxOptions yamux, CancellationToken ct)
+    {
+        await MultistreamSelect.SelectAsync(raw, s_security, ct).ConfigureAwait(false);
+        var secure = await NoiseHandshake.InitiateAsync(raw, identity, expectedPeer, s_muxers, ct).ConfigureAwait(false);
+        if (secure.NegotiatedMuxer is null)
+            await MultistreamSelect.SelectAsync(secure, s_muxers, ct).ConfigureAwait(false);
+        else if (secure.NegotiatedMuxer != YamuxSession.ProtocolId)
+            throw new NoiseHandshakeException($"The remote chose muxer '{secure.NegotiatedMuxer}', which we did not offer.");
+        return (secure, new YamuxSession(secure, isInitiator: true, yamux));
+    }
+
+    public static async ValueTask<(NoiseConnection Secure, YamuxSession Session)> InboundAsync(
+        IDuplexStream raw, PrivateKey identity, YamuxOptions yamux, CancellationToken ct)
+    {
+        await MultistreamSelect.HandleAsync(raw, static p => p == NoiseHandshake.ProtocolId, ct).ConfigureAwait(false);
+        var secure = await NoiseHandshake.RespondAsync(raw, identity, s_muxers, ct).ConfigureAwait(false);
+        if (secure.NegotiatedMuxer is null)
+            await MultistreamSelect.HandleAsync(secure, static p => p == YamuxSession.ProtocolId, ct).ConfigureAwait(false);
+        else if (secure.NegotiatedMuxer != YamuxSession.ProtocolId)
+            throw new NoiseHandshakeException($"The remote chose muxer '{secure.NegotiatedMuxer}', which we did not offer.");
+        return (secure, new YamuxSession(secure, isInitiator: false, yamux));
+    }
+}

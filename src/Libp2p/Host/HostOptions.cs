@@ -1,0 +1,58 @@
+using Libp2p.Identity;
+using Libp2p.Transports;
+using Libp2p.Yamux;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Libp2p.Host;
+
+/// <summary>Everything a <see cref="Libp2pHost"/> is built from; the defaults suit a small node.</summary>
+public sealed class HostOptions
+{
+    /// <summary>The node's identity; a fresh Ed25519 key when not set.</summary>
+    public PrivateKey? Identity { get; set; }
+
+    /// <summary>Transports tried in order for each dial and listen.</summary>
+    public IList<ITransport> Transports { get; } = new List<ITransport>();
+
+    public string ProtocolVersion { get; set; } = "ipfs/0.1.0";
+
+    public string AgentVersion { get; set; } = "libp2p-dotnet/0.1.0";
+
+    /// <summary>Serve <c>/ipfs/ping/1.0.0</c>.</summary>
+    public bool EnablePing { get; set; } = true;
+
+    /// <summary>Serve <c>/ipfs/id/1.0.0</c> and <c>/ipfs/id/push/1.0.0</c>, and identify every new connection.</summary>
+    public bool EnableIdentify { get; set; } = true;
+
+    /// <summary>Serve <c>/perf/1.0.0</c>; off by default because it lets any peer make us send any amount of data.</summary>
+    public bool EnablePerf { get; set; }
+
+    /// <summary>Time for the whole security + muxer upgrade of a new connection (js-libp2p uses 10 s).</summary>
+    public TimeSpan UpgradeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Time for a dial, including the upgrade.</summary>
+    public TimeSpan DialTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Time for multistream-select on a new stream.</summary>
+    public TimeSpan StreamNegotiationTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A connection without streams for this long is closed; null keeps connections open.</summary>
+    public TimeSpan? IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Time given to peers to finish their streams on <see cref="Libp2pHost.DisposeAsync"/>.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Upper bound on open connections (both directions); inbound ones beyond it are refused.</summary>
+    public int MaxConnections { get; set; } = 16_384;
+
+    /// <summary>Upper bound on connections still in the upgrade (a slow-loris bound).</summary>
+    public int MaxPendingUpgrades { get; set; } = 256;
+
+    /// <summary>Yamux settings for every connection (stream limits, windows, keep-alive).</summary>
+    public YamuxOptions Yamux { get; set; } = new();
+
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
+}

@@ -1,0 +1,161 @@
+using Libp2p.Core;
+using Libp2p.Identity;
+using Libp2p.Multiformats;
+using Libp2p.Transports;
+
+namespace Libp2p.Host;
+
+public sealed partial class Libp2pHost
+{
+    private readonly Dictionary<PeerId, List<Connection>> _connections = new();
+    private readonly Dictionary<PeerId, Task<Connection>> _pendingDials = new();
+    private int _connectionCount;
+
+    /// <summary>Open connections right now.</summary>
+    public int ConnectionCount => Volatile.Read(ref _connectionCount);
+
+    /// <summary>A snapshot of the open connections.</summary>
+    public IReadOnlyList<Connection> Connections => ConnectionSnapshot();
+
+    /// <summary>
+    /// A connection to the peer at <paramref name="address"/>. With a <c>/p2p/&lt;id&gt;</c> suffix an
+    /// open connection to that peer is reused (and concurrent dials to it are joined), and the id is
+    /// checked against the one Noise proves; without it, a new connection is made.
+    /// </summary>
+    /// <exception cref="TransportNotSupportedException">No transport can dial the address.</exception>
+    /// <exception cref="TransportException">The connection failed.</exception>
+    /// <exception cref="Noise.PeerIdMismatchException">The remote is not the peer the address names.</exception>
+    /// <exception cref="TimeoutException">The dial and upgrade took longer than <see cref="HostOptions.DialTimeout"/>.</exception>
+    public async ValueTask<Connection> DialAsync(Multiaddr address, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        var peer = address.PeerId;
+        if (peer is null)
+            return await DialNewAsync(address, null, cancellationToken).ConfigureAwait(false);
+        if (peer == PeerId)
+            throw new InvalidOperationException($"Refusing to dial our own peer id {PeerId}.");
+        if (FindConnection(peer) is { } existing)
+            return existing;
+        Task<Connection> dial;
+        lock (_pendingDials)
+        {
+            if (!_pendingDials.TryGetValue(peer, out dial!))
+            {
+                dial = DialSharedAsync(address, peer);
+                if (!dial.IsCompleted) _pendingDials[peer] = dial;
+            }
+        }
+        return await dial.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // One dial per peer at a time: concurrent callers share it, whatever their own cancellation.
+    private async Task<Connection> DialSharedAsync(Multiaddr address, PeerId peer)
+    {
+        try { return await DialNewAsync(address, peer, CancellationToken.None).ConfigureAwait(false); }
+        finally { lock (_pendingDials) _pendingDials.Remove(peer); }
+    }
+
+    /// <summary>Opens a stream to the peer at <paramref name="address"/> (dialing if needed) and negotiates <paramref name="protocol"/>.</summary>
+    public async ValueTask<IDuplexStream> NewStreamAsync(Multiaddr address, string protocol, CancellationToken cancellationToken = default)
+    {
+        var connection = await DialAsync(address, cancellationToken).ConfigureAwait(false);
+        return await connection.OpenStreamAsync(protocol, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An open connection to <paramref name="peer"/>, or null.</summary>
+    public Connection? FindConnection(PeerId peer)
+    {
+        lock (_connections)
+            return _connections.TryGetValue(peer, out var list) ? list.FirstOrDefault(c => !c.IsClosed) : null;
+    }
+
+    private async ValueTask<Connection> DialNewAsync(Multiaddr address, PeerId? expected, CancellationToken cancellationToken)
+    {
+        var transport = Options.Transports.FirstOrDefault(t => t.CanHandle(address))
+            ?? throw new TransportNotSupportedException($"No transport of this host can dial {address}.");
+        long started = TimeProvider.GetTimestamp();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
+        cts.CancelAfter(Options.DialTimeout);
+        IRawConnection? raw = null;
+        try
+        {
+            raw = await transport.DialAsync(address, cts.Token).ConfigureAwait(false);
+            var (secure, session) = await ConnectionUpgrader.OutboundAsync(raw, Identity, expected, Options.Yamux, cts.Token).ConfigureAwait(false);
+            var connection = new Connection(this, session, secure.RemotePeer, secure.RemotePublicKey,
+                raw.LocalAddress, raw.RemoteAddress.WithPeerId(secure.RemotePeer), ConnectionDirection.Outbound);
+            AddConnection(connection, TimeProvider.GetElapsedTime(started));
+            return connection;
+        }
+        catch (Exception e)
+        {
+            Metrics.DialFailed();
+            if (raw is not null)
+            {
+                raw.Abort(e);
+                await raw.DisposeAsync().ConfigureAwait(false);
+            }
+            if (e is OperationCanceledException && cts.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !_shutdown.IsCancellationRequested)
+                throw new TimeoutException($"Dialing {address} took longer than {Options.DialTimeout.TotalSeconds:0.#} s.", e);
+            throw;
+        }
+    }
+
+    private void AddConnection(Connection connection, TimeSpan upgradeTime)
+    {
+        lock (_connections)
+        {
+            if (!_connections.TryGetValue(connection.RemotePeer, out var list))
+                _connections[connection.RemotePeer] = list = [];
+            list.Add(connection);
+            _connectionCount++;
+        }
+        Metrics.ConnectionOpened(connection.Direction, upgradeTime.TotalMilliseconds);
+        Log.ConnectionOpened(connection.Direction, connection.RemotePeer, connection.RemoteAddress);
+        connection.Session.Start();
+        connection.Start();
+        Publish(new HostEvent.ConnectionOpened(connection));
+        if (Options.EnableIdentify)
+            _ = IdentifyInBackgroundAsync(connection);
+    }
+
+    internal void OnConnectionClosed(Connection connection, Exception? reason)
+    {
+        lock (_connections)
+        {
+            if (_connections.TryGetValue(connection.RemotePeer, out var list) && list.Remove(connection))
+            {
+                _connectionCount--;
+                if (list.Count == 0) _connections.Remove(connection.RemotePeer);
+            }
+        }
+        Metrics.ConnectionClosed();
+        Log.ConnectionClosed(connection.RemotePeer, reason);
+        Publish(new HostEvent.ConnectionClosed(connection, reason));
+    }
+
+    private List<Connection> ConnectionSnapshot()
+    {
+        lock (_connections) return [.. _connections.Values.SelectMany(l => l)];
+    }
+
+    private async Task SweepIdleConnectionsAsync(TimeSpan idle)
+    {
+        var period = TimeSpan.FromTicks(Math.Max(idle.Ticks / 4, TimeSpan.FromMilliseconds(100).Ticks));
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(period, TimeProvider, _shutdown.Token).ConfigureAwait(false);
+                foreach (var c in ConnectionSnapshot())
+                {
+                    if (c.ActiveStreams == 0 && TimeProvider.GetElapsedTime(c.LastActivityTimestamp) >= idle)
+                    {
+                        Log.ClosingIdle(c.RemotePeer);
+                        _ = c.CloseAsync().AsTask();
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+}

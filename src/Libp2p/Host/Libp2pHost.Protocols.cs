@@ -1,0 +1,95 @@
+using Libp2p.Protocols.Identify;
+using Libp2p.Protocols.Perf;
+using Libp2p.Protocols.Ping;
+
+namespace Libp2p.Host;
+
+public sealed partial class Libp2pHost
+{
+    private void RegisterBuiltInProtocols()
+    {
+        if (Options.EnablePing)
+            SetHandler(PingProtocol.ProtocolId, static (ctx, ct) => PingProtocol.HandleAsync(ctx.Stream, ct),
+                PingProtocol.MaxInboundStreamsPerPeer);
+        if (Options.EnableIdentify)
+        {
+            SetHandler(IdentifyProtocol.ProtocolId, (ctx, ct) => IdentifyProtocol.RespondAsync(ctx.Stream, LocalIdentifyInfo(ctx.Connection), ct).AsTask(), 4);
+            SetHandler(IdentifyProtocol.PushProtocolId, OnIdentifyPushAsync, 4);
+        }
+        if (Options.EnablePerf)
+            SetHandler(PerfProtocol.ProtocolId, static (ctx, ct) => PerfProtocol.HandleAsync(ctx.Stream, ct), 16);
+    }
+
+    /// <summary>What we tell <paramref name="connection"/>'s peer about ourselves.</summary>
+    public IdentifyInfo LocalIdentifyInfo(Connection connection) => new(
+        Options.ProtocolVersion,
+        Options.AgentVersion,
+        Identity.PublicKey.ToProtobuf(),
+        [.. ListenAddresses.Select(a => a.WithoutPeerId())],
+        connection.RemoteAddress.WithoutPeerId(),
+        Protocols);
+
+    /// <summary>One ping round trip on a fresh stream.</summary>
+    public async ValueTask<TimeSpan> PingAsync(Connection connection, CancellationToken cancellationToken = default)
+    {
+        var stream = await connection.OpenStreamAsync(PingProtocol.ProtocolId, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var rtt = await PingProtocol.PingAsync(stream, TimeProvider, cancellationToken).ConfigureAwait(false);
+            await stream.CloseWriteAsync(cancellationToken).ConfigureAwait(false);
+            return rtt;
+        }
+    }
+
+    /// <summary>Asks the peer of <paramref name="connection"/> to identify itself, and records the answer on the connection.</summary>
+    public async ValueTask<IdentifyInfo> IdentifyAsync(Connection connection, CancellationToken cancellationToken = default)
+    {
+        var stream = await connection.OpenStreamAsync(IdentifyProtocol.ProtocolId, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var info = await IdentifyProtocol.RequestAsync(stream, cancellationToken).ConfigureAwait(false);
+            CheckIdentifiedKey(connection, info);
+            connection.RemoteIdentify = info;
+            Publish(new HostEvent.PeerIdentified(connection));
+            return info;
+        }
+    }
+
+    /// <summary>Runs <c>/perf/1.0.0</c> against the peer of <paramref name="connection"/>.</summary>
+    public async ValueTask<PerfResult> PerfAsync(Connection connection, ulong uploadBytes, ulong downloadBytes,
+        Action<ulong, ulong>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var stream = await connection.OpenStreamAsync(PerfProtocol.ProtocolId, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+            return await PerfProtocol.RunAsync(stream, uploadBytes, downloadBytes, TimeProvider, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task IdentifyInBackgroundAsync(Connection connection)
+    {
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+            cts.CancelAfter(Options.StreamNegotiationTimeout);
+            await IdentifyAsync(connection, cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Log.IdentifyFailed(connection.RemotePeer, e);
+        }
+    }
+
+    private async Task OnIdentifyPushAsync(StreamContext ctx, CancellationToken ct)
+    {
+        var info = await IdentifyProtocol.ReceivePushAsync(ctx.Stream, ct).ConfigureAwait(false);
+        CheckIdentifiedKey(ctx.Connection, info);
+        ctx.Connection.RemoteIdentify = info;
+        Publish(new HostEvent.PeerIdentified(ctx.Connection));
+    }
+
+    // A peer may only describe itself: the key it sends must be the one Noise authenticated.
+    private static void CheckIdentifiedKey(Connection connection, IdentifyInfo info)
+    {
+        if (info.PublicKey.Length > 0 && !info.PublicKey.AsSpan().SequenceEqual(connection.RemotePublicKey.ToProtobuf()))
+            throw new IdentifyException($"Peer {connection.RemotePeer} sent an identify public key that is not its own.");
+    }
+}

@@ -1,0 +1,111 @@
+using System.Threading.Channels;
+using Libp2p.Identity;
+using Libp2p.Multiformats;
+using Libp2p.Transports;
+using Microsoft.Extensions.Logging;
+
+namespace Libp2p.Host;
+
+/// <summary>
+/// A libp2p node: listens and dials through its transports, upgrades every connection
+/// (multistream-select, Noise, Yamux), keeps one connection per peer, serves protocol handlers and
+/// reports what happens through <see cref="Events"/>. Owns its transports; dispose it to shut down
+/// gracefully. No threads of its own: everything runs on the caller's continuations.
+/// </summary>
+public sealed partial class Libp2pHost : IAsyncDisposable
+{
+    private readonly Dictionary<string, Registration> _handlers = new(StringComparer.Ordinal);
+    private readonly Channel<HostEvent> _events = Channel.CreateBounded<HostEvent>(
+        new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = false });
+    private readonly CancellationTokenSource _shutdown = new();
+    private int _disposed;
+
+    public Libp2pHost(HostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Transports.Count == 0) throw new ArgumentException("A host needs at least one transport.", nameof(options));
+        Options = options;
+        Identity = options.Identity ?? PrivateKey.Generate();
+        PeerId = Identity.ToPeerId();
+        TimeProvider = options.TimeProvider;
+        options.Yamux.TimeProvider = TimeProvider;
+        Log = options.LoggerFactory.CreateLogger("Libp2p.Host");
+        Metrics = new HostMetrics();
+        RegisterBuiltInProtocols();
+        foreach (var transport in options.Transports)
+            _ = PumpTransportEventsAsync(transport);
+        if (options.IdleTimeout is { } idle)
+            _ = SweepIdleConnectionsAsync(idle);
+    }
+
+    public PeerId PeerId { get; }
+    public PrivateKey Identity { get; }
+    public HostOptions Options { get; }
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>Host events in order; bounded, the oldest are dropped when nobody reads.</summary>
+    public ChannelReader<HostEvent> Events => _events.Reader;
+
+    internal ILogger Log { get; }
+    internal HostMetrics Metrics { get; }
+    internal CancellationToken ShutdownToken => _shutdown.Token;
+
+    /// <summary>Serves <paramref name="protocol"/> on inbound streams, at most <paramref name="maxInboundStreamsPerConnection"/> at once per connection.</summary>
+    public void SetHandler(string protocol, StreamHandler handler, int maxInboundStreamsPerConnection = 64)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(protocol);
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxInboundStreamsPerConnection, 1);
+        lock (_handlers) _handlers[protocol] = new Registration(handler, maxInboundStreamsPerConnection);
+    }
+
+    public bool RemoveHandler(string protocol)
+    {
+        lock (_handlers) return _handlers.Remove(protocol);
+    }
+
+    /// <summary>The protocol ids this host serves (what identify announces).</summary>
+    public IReadOnlyList<string> Protocols
+    {
+        get { lock (_handlers) return [.. _handlers.Keys.Order(StringComparer.Ordinal)]; }
+    }
+
+    internal bool HasHandler(string protocol)
+    {
+        lock (_handlers) return _handlers.ContainsKey(protocol);
+    }
+
+    internal StreamHandler? GetHandler(string protocol)
+    {
+        lock (_handlers) return _handlers.TryGetValue(protocol, out var r) ? r.Handler : null;
+    }
+
+    internal int GetInboundStreamLimit(string protocol)
+    {
+        lock (_handlers) return _handlers.TryGetValue(protocol, out var r) ? r.MaxInbound : 0;
+    }
+
+    internal void Publish(HostEvent e) => _events.Writer.TryWrite(e);
+
+    /// <summary>Shuts down: stops listening, closes every connection with GoAway (waiting up to
+    /// <see cref="HostOptions.ShutdownTimeout"/>), then disposes the transports.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _shutdown.Cancel();
+        foreach (var (transport, id) in ListenerSnapshot())
+            transport.RemoveListener(id);
+        using (var cts = new CancellationTokenSource(Options.ShutdownTimeout, TimeProvider))
+        {
+            var closing = ConnectionSnapshot().Select(c => c.CloseAsync(cts.Token).AsTask()).ToArray();
+            try { await Task.WhenAll(closing).ConfigureAwait(false); }
+            catch (Exception e) when (e is OperationCanceledException or IOException) { }
+        }
+        foreach (var transport in Options.Transports)
+            await transport.DisposeAsync().ConfigureAwait(false);
+        _events.Writer.TryComplete();
+        Metrics.Dispose();
+    }
+
+    private sealed record Registration(StreamHandler Handler, int MaxInbound);
+}
