@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Libp2p.Multiformats;
 using Libp2p.Transports;
 

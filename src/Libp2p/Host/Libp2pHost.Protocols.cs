@@ -36,7 +36,7 @@ public sealed partial class Libp2pHost
         await using (stream.ConfigureAwait(false))
         {
             var rtt = await PingProtocol.PingAsync(stream, TimeProvider, cancellationToken).ConfigureAwait(false);
-            await stream.CloseWriteAsync(cancellationToken).ConfigureAwait(false);
+            await CloseCleanlyAsync(stream, cancellationToken).ConfigureAwait(false);
             return rtt;
         }
     }
@@ -62,6 +62,14 @@ public sealed partial class Libp2pHost
         var stream = await connection.OpenStreamAsync(PerfProtocol.ProtocolId, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
             return await PerfProtocol.RunAsync(stream, uploadBytes, downloadBytes, TimeProvider, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Half-close and wait for the remote's EOF, so that disposing the stream does not reset it.
+    private static async ValueTask CloseCleanlyAsync(Core.IDuplexStream stream, CancellationToken ct)
+    {
+        await stream.CloseWriteAsync(ct).ConfigureAwait(false);
+        var sink = new byte[64];
+        while (await stream.ReadAsync(sink, ct).ConfigureAwait(false) > 0) { }
     }
 
     private async Task IdentifyInBackgroundAsync(Connection connection)

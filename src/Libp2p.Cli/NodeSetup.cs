@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Libp2p.Host;
+using Libp2p.Identity;
+using Libp2p.Multiformats;
+using Libp2p.Transports;
+using Libp2p.Transports.Tcp;
+
+namespace Libp2p.Cli;
+
+/// <summary>
+/// What every networking command shares: the key option, the transport and the host. The transport is
+/// a factory so that the same commands run natively (TCP on System.Net.Sockets) and inside Wasm
+/// (the WASI sockets transport; the Wasm app swaps <see cref="TransportFactory"/>).
+/// </summary>
+public static class NodeSetup
+{
+    public static readonly Option<string?> KeyOption = new("--key") { Description = "Private key file (libp2p protobuf); a fresh Ed25519 key when omitted." };
+
+    public static readonly Option<double> TimeoutOption = new("--timeout")
+    {
+        Description = "Seconds to wait for the dial (and each operation) before giving up.",
+        DefaultValueFactory = _ => 15,
+    };
+
+    /// <summary>Creates the transport the commands use; the Wasm app replaces it with the WASI transport.</summary>
+    public static Func<ITransport> TransportFactory { get; set; } = static () => new TcpTransport(new TcpTransportOptions());
+
+    /// <summary>Name shown in identify's agent version.</summary>
+    public static string AgentVersion { get; set; } = "p2p-dotnet/0.1.0";
+
+    public static Libp2pHost CreateHost(ParseResult parse, bool enablePerf = false)
+    {
+        var keyPath = parse.GetValue(KeyOption);
+        var options = new HostOptions
+        {
+            Identity = keyPath is null ? PrivateKey.Generate() : KeyFiles.Load(keyPath),
+            AgentVersion = AgentVersion,
+            EnablePerf = enablePerf,
+            IdleTimeout = null, // a CLI node keeps its connections until it exits
+            DialTimeout = TimeoutFrom(parse),
+        };
+        options.Transports.Add(TransportFactory());
+        return new Libp2pHost(options);
+    }
+
+    public static TimeSpan TimeoutFrom(ParseResult parse)
+    {
+        double s = parse.GetValue(TimeoutOption);
+        if (!(s > 0) || s > 86_400) throw new CliException($"--timeout must be between 0 and 86400 seconds, got {s}");
+        return TimeSpan.FromSeconds(s);
+    }
+
+    public static Multiaddr ParseAddress(string? text, string what = "address")
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw new CliException($"missing {what}");
+        try { return Multiaddr.Parse(text); }
+        catch (MultiaddrFormatException e) { throw new CliException($"bad multiaddr '{text}': {e.Message}", e); }
+    }
+}
