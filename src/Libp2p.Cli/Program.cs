@@ -7,5 +7,9 @@ var root = new RootCommand("p2p — a libp2p peer for .NET")
 {
     KeygenCommand.Create(),
     IdCommand.Create(),
+    ListenCommand.Create(),
+    PingCommand.Create(),
+    IdentifyCommand.Create(),
+    PerfCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
