@@ -98,26 +98,22 @@ public sealed partial class YamuxStream : IDuplexStream
     }
 
     /// <summary>
-    /// Closes gracefully when the peer has finished sending (FIN if we had not yet), otherwise resets the stream:
-    /// nobody will read what the peer still sends. Buffers go back to the pool.
+    /// Closes gracefully: FIN if we had not sent it. What the peer still sends is discarded without returning
+    /// window credit, and the stream leaves the session when the peer's FIN arrives (or the session ends).
+    /// Use <see cref="Abort"/> to reset instead. Resetting here would race the FIN we just sent: a peer
+    /// still reading our last bytes (js reads identify to EOF, for one) would see a reset instead of EOF.
     /// </summary>
     public ValueTask DisposeAsync()
     {
         lock (SyncRoot)
         {
             if (_disposed) return default;
-            if (_resetError is null && _sessionError is null)
+            if (_resetError is null && _sessionError is null && !_finSent)
             {
-                if (!_finReceived)
-                {
-                    ResetLocked(new YamuxStreamResetException("The stream was disposed before the peer finished sending."), sendRst: !_removed);
-                }
-                else if (!_finSent)
-                {
-                    _finSent = true;
-                    _session.EnqueueControl(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Fin, Id, 0));
-                    RemoveIfClosedLocked();
-                }
+                if (_writeOp.IsPending) CompleteWriteLocked(new ObjectDisposedException(nameof(YamuxStream)));
+                _finSent = true;
+                _session.EnqueueControl(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Fin, Id, 0));
+                RemoveIfClosedLocked();
             }
             _disposed = true;
             var disposed = new ObjectDisposedException(nameof(YamuxStream));
