@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Libp2p.Core;
 
 namespace Libp2p.Multistream;
@@ -15,6 +16,8 @@ internal sealed class LazySelectStream(IDuplexStream inner, string protocol) : I
     private bool _answerChecked;    // read side: the echo was verified
     private MultistreamException? _failure;
 
+    // Pooled builders: this wrapper stays on the data path after negotiation; a waiting call must not allocate.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (!_requestDone)
@@ -31,6 +34,7 @@ internal sealed class LazySelectStream(IDuplexStream inner, string protocol) : I
             await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (!_answerChecked)
