@@ -39,8 +39,9 @@ internal static class Asn1Input
     }
 
     // What BouncyCastle throws on malformed input: IOException (Asn1Exception, EndOfStreamException),
-    // ArgumentException (GetInstance/casts, malformed INTEGER), InvalidCastException, InvalidOperationException.
+    // ArgumentException (GetInstance/casts, malformed INTEGER, RSA modulus screening), InvalidCastException,
+    // InvalidOperationException, ArithmeticException (BigInteger on degenerate values; includes OverflowException).
     private static bool IsParseFailure(Exception e) =>
         e is IOException or ArgumentException or InvalidCastException or InvalidOperationException
-            or FormatException or OverflowException or IndexOutOfRangeException;
+            or FormatException or ArithmeticException or IndexOutOfRangeException;
 }

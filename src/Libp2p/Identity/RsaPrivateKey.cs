@@ -70,7 +70,7 @@ public sealed class RsaPrivateKey : PrivateKey
     {
         var one = BigInteger.One;
         BigInteger p = k.Prime1, q = k.Prime2, d = k.PrivateExponent;
-        if (p.SignValue <= 0 || q.SignValue <= 0 || d.SignValue <= 0 || !p.Multiply(q).Equals(k.Modulus))
+        if (p.CompareTo(one) <= 0 || q.CompareTo(one) <= 0 || d.SignValue <= 0 || !p.Multiply(q).Equals(k.Modulus))
             throw new KeyFormatException($"{what}: modulus is not the product of its primes.");
         BigInteger p1 = p.Subtract(one), q1 = q.Subtract(one);
         if (!k.PublicExponent.Multiply(d).Mod(p1).Equals(one) || !k.PublicExponent.Multiply(d).Mod(q1).Equals(one))

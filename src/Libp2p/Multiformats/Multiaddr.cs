@@ -133,8 +133,7 @@ public sealed class Multiaddr : IEquatable<Multiaddr>
 
     /// <summary>
     /// The peer id of the last <c>/p2p</c> component after the last <c>/p2p-circuit</c> (as js-multiaddr's getPeerId:
-    /// for a relay address the peer is the relayed target, not the relay), or null. Also null when that multihash is
-    /// not a peer id <see cref="Identity.PeerId"/> accepts (an identity multihash over 42 bytes).
+    /// for a relay address the peer is the relayed target, not the relay), or null.
     /// </summary>
     public PeerId? PeerId
     {

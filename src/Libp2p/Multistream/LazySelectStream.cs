@@ -15,7 +15,14 @@ internal sealed class LazySelectStream(IDuplexStream inner, string protocol) : I
     private bool _answerChecked;    // read side: the echo was verified
     private MultistreamException? _failure;
 
-    public async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    // After negotiation calls go straight to the inner stream: no extra state machine on the data path.
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        => _requestDone ? inner.WriteAsync(buffer, cancellationToken) : WriteFirstAsync(buffer, cancellationToken);
+
+    public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        => _answerChecked ? inner.ReadAsync(buffer, cancellationToken) : ReadFirstAsync(buffer, cancellationToken);
+
+    private async ValueTask WriteFirstAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         if (!_requestDone)
         {
@@ -31,7 +38,7 @@ internal sealed class LazySelectStream(IDuplexStream inner, string protocol) : I
             await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
     }
 
-    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    private async ValueTask<int> ReadFirstAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         if (!_answerChecked)
         {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Libp2p.Core;
 using Libp2p.Crypto;
 using Libp2p.Identity;
@@ -57,6 +58,8 @@ public sealed class NoiseConnection : IDuplexStream
     /// <summary>The stream the frames travel on.</summary>
     public IDuplexStream Inner { get; }
 
+    // Pooled builders: a read or write that has to wait reuses its state machine instead of allocating one.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_readFailure is not null) throw _readFailure;
@@ -99,6 +102,7 @@ public sealed class NoiseConnection : IDuplexStream
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_writeFailure is not null) throw _writeFailure;
@@ -141,6 +145,7 @@ public sealed class NoiseConnection : IDuplexStream
     /// Makes at least <paramref name="needed"/> undecrypted bytes available, reading as much as the inner stream
     /// offers. False on a clean EOF at a frame boundary; a truncated frame is an error.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FillAsync(int needed, CancellationToken cancellationToken)
     {
         while (_rawEnd - _rawStart < needed)

@@ -71,6 +71,12 @@ public static class NoiseHandshake
     /// list that the responder also supports. When either side sent no list the answer is null and the caller
     /// negotiates the muxer with multistream-select; two lists without overlap fail the handshake (the spec's MUST).
     /// </summary>
+    /// <remarks>
+    /// js-libp2p (@libp2p/noise 17) differs: each side walks the REMOTE's list and takes the first entry it supports,
+    /// so a js initiator follows the responder's order. Both agree whenever the two sides share one muxer or the
+    /// same order (in practice: yamux only); with different orders a js initiator and a spec responder could
+    /// disagree, and we keep to the spec.
+    /// </remarks>
     internal static string? SelectMuxer(IReadOnlyList<string> initiatorList, IReadOnlyList<string> responderList)
     {
         if (initiatorList.Count == 0 || responderList.Count == 0) return null;

@@ -66,6 +66,19 @@ public class KeyDecodingProperties
         Assert.Equal(key.PublicKey, again.PublicKey);
     }
 
+    private static readonly byte[] RsaPrivate = Convert.FromHexString(SpecTestVectors.RsaPrivate);
+
+    /// <summary>Bit flips anywhere in the RSA vector (at least one): the PKCS#1 parser and the CRT consistency checks
+    /// reject them with KeyFormatException. Kept separate: a valid 4096-bit private key costs ~0.5 s to load.</summary>
+    [Property(MaxTest = 200)]
+    public void Mutated_rsa_private_key_is_KeyFormatException(NonEmptyArray<int> flips)
+    {
+        var b = (byte[])RsaPrivate.Clone();
+        foreach (var f in flips.Get.Take(3)) b[(f & int.MaxValue) % b.Length] ^= (byte)(1 << ((f & int.MaxValue) / b.Length % 8));
+        if (b.AsSpan().SequenceEqual(RsaPrivate)) return; // flips cancelled out
+        Assert.Throws<KeyFormatException>(() => PrivateKey.FromProtobuf(b));
+    }
+
     [Property(MaxTest = 500, Arbitrary = [typeof(KeyDecodingProperties)])]
     public void Verify_on_arbitrary_signature_is_false_never_an_exception(byte[] signature)
     {

@@ -7,10 +7,19 @@ public class KeyTypeTests
 {
     public static TheoryData<KeyType> AllTypes => new() { KeyType.Ed25519, KeyType.Secp256k1, KeyType.Ecdsa, KeyType.Rsa };
 
+    // RSA generation (BouncyCastle, 2048 bits) takes one to several seconds: generate once for the whole class.
+    private static readonly Lazy<PrivateKey> GeneratedRsa = new(() => PrivateKey.Generate(KeyType.Rsa));
+
+    private static PrivateKey Generate(KeyType type) => type == KeyType.Rsa ? GeneratedRsa.Value : PrivateKey.Generate(type);
+
+    private static PublicKey OtherKey(KeyType type) => type == KeyType.Rsa
+        ? PublicKey.FromProtobuf(Convert.FromHexString(SpecTestVectors.RsaPublic))
+        : PrivateKey.Generate(type).PublicKey;
+
     [Theory, MemberData(nameof(AllTypes))]
     public void Generated_key_signs_verifies_and_roundtrips(KeyType type)
     {
-        var key = PrivateKey.Generate(type);
+        var key = Generate(type);
         Assert.Equal(type, key.Type);
         Assert.Equal(type, key.PublicKey.Type);
         var msg = new byte[1000];
@@ -20,7 +29,7 @@ public class KeyTypeTests
         msg[0] ^= 1;
         Assert.False(key.PublicKey.Verify(msg, sig));
         Assert.False(key.PublicKey.Verify(msg, ReadOnlySpan<byte>.Empty));
-        Assert.False(PrivateKey.Generate(type).PublicKey.Verify(msg, key.Sign(msg)));
+        Assert.False(OtherKey(type).Verify(msg, key.Sign(msg)));
 
         var reloaded = PrivateKey.FromProtobuf(key.ToProtobuf());
         Assert.Equal(key.ToProtobuf(), reloaded.ToProtobuf());
@@ -36,7 +45,7 @@ public class KeyTypeTests
     [InlineData(KeyType.Rsa, false, "Qm")]
     public void Peer_id_inlines_short_keys_and_hashes_long_ones(KeyType type, bool inline, string prefix)
     {
-        var id = PrivateKey.Generate(type).ToPeerId();
+        var id = Generate(type).ToPeerId();
         Assert.Equal(inline, id.HasInlinePublicKey);
         Assert.StartsWith(prefix, id.ToString());
     }

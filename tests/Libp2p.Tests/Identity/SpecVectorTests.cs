@@ -55,4 +55,11 @@ public class SpecVectorTests
         Assert.Equal(PublicKey.FromProtobuf(Convert.FromHexString(SpecTestVectors.Secp256k1Public)), k1.TryGetPublicKey());
         Assert.Null(PeerId.Parse("QmaeANgBs1DTSxWSrPPtobgQuxW8XTfsS4ydbK4rCHzqxG").TryGetPublicKey());
     }
+
+    [Fact]
+    public void Identity_peer_id_whose_inline_bytes_are_not_a_key_has_no_public_key()
+    {
+        var garbage = new byte[] { 0x00, 0x05, 0x08, 0x01, 0x12, 0x01, 0x00 };
+        Assert.Null(PeerId.FromBytes(garbage).TryGetPublicKey());
+    }
 }

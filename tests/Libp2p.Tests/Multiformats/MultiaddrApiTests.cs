@@ -57,6 +57,9 @@ public class MultiaddrApiTests
         Assert.False(Multiaddr.TryParse("/dns/" + new string('€', Multiaddr.MaxLength - 10), out _));
         var big = M("/dns/" + new string('a', 2000));
         Assert.Throws<MultiaddrFormatException>(() => big.Encapsulate(big).Encapsulate(big));
+        // Quadratic base58/base36 decoding only runs on short texts.
+        Assert.Contains("longer than 128", Assert.Throws<MultiaddrFormatException>(() => M("/p2p/Q" + new string('z', 4000))).Message);
+        Assert.Contains("longer than 1024", Assert.Throws<MultiaddrFormatException>(() => M("/certhash/z" + new string('z', 1025))).Message);
         // A length prefix bigger than the input is refused before anything is allocated for it.
         Assert.Throws<MultiaddrFormatException>(() => Multiaddr.FromBytes(Convert.FromHexString("35ffffffffffffff7f")));
     }

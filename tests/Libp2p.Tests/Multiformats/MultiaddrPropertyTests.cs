@@ -2,6 +2,7 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using Libp2p.Identity;
 using Libp2p.Multiformats;
 
 namespace Libp2p.Tests.Multiformats;
@@ -81,6 +82,7 @@ public class MultiaddrPropertyTests
             return addr.ToBytes().AsSpan().SequenceEqual(bytes)
                 && TextRoundTrips(addr)
                 && new Multiaddr(addr.Components) == addr
+                && addr.Components.Where(c => c.Protocol == MultiaddrProtocol.P2p).All(c => PeerId.TryFromBytes(c.RawValue.Span, out _))
                 && addr.Components.All(c => MultiaddrComponent.Create(c.Protocol, c.Value) == c);
         });
 

@@ -147,6 +147,7 @@ public static class MultiaddrVectors
         "a50300", // p2p empty multihash
         "a503031201ff", // sha2-256 digest of 1 byte
         "a50304d5010100", // md5 multihash: not a peer id
+        "a5032d002b" + new string('0', 86), // identity digest of 43 bytes: the peer-ids spec hashes keys over 42
         "ff", // truncated code varint
         "8000", // non-minimal code varint (0)
         "8400", // non-minimal code varint (4)

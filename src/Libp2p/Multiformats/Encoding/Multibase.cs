@@ -3,6 +3,9 @@ namespace Libp2p.Multiformats;
 /// <summary>Multibase text (a one-character prefix naming the base), decoding only the bases libp2p addresses use.</summary>
 internal static class Multibase
 {
+    /// <summary>base58/base36 decoding is quadratic: longer texts (far beyond any hash or CID) are refused first.</summary>
+    public const int MaxBigRadixLength = 1024;
+
     public static bool TryDecode(ReadOnlySpan<char> text, out byte[] bytes, out string error)
     {
         bytes = [];
@@ -12,6 +15,11 @@ internal static class Multibase
             return false;
         }
         var body = text[1..];
+        if (body.Length > MaxBigRadixLength && text[0] is 'k' or 'K' or 'z')
+        {
+            error = $"multibase '{text[0]}' text longer than {MaxBigRadixLength} characters";
+            return false;
+        }
         bool ok = text[0] switch
         {
             'f' or 'F' => RadixBase.Base16.TryDecode(body, allowPadding: false, out bytes),

@@ -3,18 +3,23 @@ namespace Libp2p.Multiformats;
 /// <summary>
 /// p2p (alias ipfs): the peer id multihash. Text in: base58btc ("Qm…", "1…") or a CIDv1 with codec libp2p-key in any
 /// multibase we read ("bafz…", "k51…"); text out: base58btc. As go-multiaddr, only identity and sha2-256 (32-byte)
-/// multihashes are accepted, the two kinds the peer-ids spec defines.
+/// multihashes are accepted, the two kinds the peer-ids spec defines; unlike go, an identity digest over 42 bytes is
+/// refused too (the spec hashes such keys), which bounds the quadratic base58 work a hostile address can cause.
 /// </summary>
 internal sealed class PeerIdValueCodec : ValueCodec
 {
     public static readonly PeerIdValueCodec Instance = new();
     public override int FixedLength => VariableLength;
     private const ulong CidV1 = 1, LibP2pKeyCodec = 0x72;
+    private const int MaxIdentityDigest = 42; // peer-ids spec: larger keys are hashed
+    private const int MaxTextLength = 128; // the longest peer id (a CIDv1 of 46 bytes) is under 80 characters
 
     public override bool TryParse(string text, out byte[] value, out string error)
     {
         if (text.Length == 0)
             return Fail("empty peer id", out value, out error);
+        if (text.Length > MaxTextLength)
+            return Fail($"longer than {MaxTextLength} characters", out value, out error);
         byte[] mh;
         // js-multiaddr's rule: a leading 'Q' or '1' is a bare base58btc multihash, anything else a multibase CID.
         if (text[0] == 'Q' || text[0] == '1')
@@ -58,14 +63,14 @@ internal sealed class PeerIdValueCodec : ValueCodec
     {
         if (!Multihash.TryValidate(value, out ulong code, out int digestLength, out error))
             return false;
-        if (code == Multihash.Sha2_256 ? digestLength != 32 : code != Multihash.Identity)
+        error = code switch
         {
-            error = code == Multihash.Sha2_256
-                ? $"sha2-256 digest of {digestLength} bytes, expected 32"
-                : $"multihash code 0x{code:x} is neither identity nor sha2-256";
-            return false;
-        }
-        return true;
+            Multihash.Sha2_256 when digestLength != 32 => $"sha2-256 digest of {digestLength} bytes, expected 32",
+            Multihash.Identity when digestLength > MaxIdentityDigest => $"identity digest of {digestLength} bytes, at most {MaxIdentityDigest}",
+            Multihash.Sha2_256 or Multihash.Identity => "",
+            _ => $"multihash code 0x{code:x} is neither identity nor sha2-256",
+        };
+        return error.Length == 0;
     }
 
     public override string Format(ReadOnlySpan<byte> value) => BigRadixBase.Base58Btc.Encode(value);
