@@ -145,7 +145,8 @@ public sealed partial class YamuxStream
         buffer.AsSpan(0, n - first).CopyTo(destination[first..]);
         _receiveHead = (_receiveHead + n) % buffer.Length;
         _receiveCount -= n;
-        if (_receiveCount == 0) _receiveHead = 0;
+        // Not while the read loop is filling the region after the data: it was handed out relative to this head.
+        if (_receiveCount == 0 && !_receiveWriting) _receiveHead = 0;
         return n;
     }
 
