@@ -92,10 +92,12 @@ public sealed partial class Libp2pHost
                 FindListener(a.ListenerId)?.Add(a.Address);
                 Log.Listening(a.Address);
                 Publish(new HostEvent.ListenAddressAdded(a.ListenerId, a.Address.WithPeerId(PeerId)));
+                PushIdentifyToAll();
                 break;
             case TransportEvent.AddressExpired x:
                 FindListener(x.ListenerId)?.Remove(x.Address);
                 Publish(new HostEvent.ListenAddressExpired(x.ListenerId, x.Address.WithPeerId(PeerId)));
+                PushIdentifyToAll();
                 break;
             case TransportEvent.ListenerClosed c:
                 ListenerState? state;

@@ -86,13 +86,53 @@ public sealed partial class Libp2pHost
         }
     }
 
+    /// <summary>
+    /// Tells every connected peer that supports <c>/ipfs/id/push/1.0.0</c> what we look like now (after our
+    /// listen addresses changed). Failures only cost that peer the update.
+    /// </summary>
+    internal void PushIdentifyToAll()
+    {
+        if (!Options.EnableIdentify || _disposed != 0) return;
+        foreach (var c in ConnectionSnapshot())
+        {
+            if (c.RemoteIdentify?.Protocols.Contains(IdentifyProtocol.PushProtocolId) == true)
+                _ = PushIdentifyAsync(c);
+        }
+    }
+
+    private async Task PushIdentifyAsync(Connection connection)
+    {
+        try
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+            cts.CancelAfter(Options.StreamNegotiationTimeout);
+            var stream = await connection.OpenStreamAsync(IdentifyProtocol.PushProtocolId, cts.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+                await IdentifyProtocol.PushAsync(stream, LocalIdentifyInfo(connection), cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Log.IdentifyFailed(connection.RemotePeer, e);
+        }
+    }
+
     private async Task OnIdentifyPushAsync(StreamContext ctx, CancellationToken ct)
     {
-        var info = await IdentifyProtocol.ReceivePushAsync(ctx.Stream, ct).ConfigureAwait(false);
-        CheckIdentifiedKey(ctx.Connection, info);
-        ctx.Connection.RemoteIdentify = info;
+        var push = await IdentifyProtocol.ReceivePushAsync(ctx.Stream, ct).ConfigureAwait(false);
+        CheckIdentifiedKey(ctx.Connection, push);
+        ctx.Connection.RemoteIdentify = Merge(ctx.Connection.RemoteIdentify, push);
         Publish(new HostEvent.PeerIdentified(ctx.Connection));
     }
+
+    // A push may carry only what changed: absent (empty) fields keep what we knew.
+    private static IdentifyInfo Merge(IdentifyInfo? known, IdentifyInfo push) => known is null ? push : new(
+        push.ProtocolVersion.Length > 0 ? push.ProtocolVersion : known.ProtocolVersion,
+        push.AgentVersion.Length > 0 ? push.AgentVersion : known.AgentVersion,
+        push.PublicKey.Length > 0 ? push.PublicKey : known.PublicKey,
+        push.ListenAddresses.Count > 0 ? push.ListenAddresses : known.ListenAddresses,
+        push.ObservedAddress ?? known.ObservedAddress,
+        push.Protocols.Count > 0 ? push.Protocols : known.Protocols,
+        push.SignedPeerRecord ?? known.SignedPeerRecord);
 
     // A peer may only describe itself: the key it sends must be the one Noise authenticated.
     private static void CheckIdentifiedKey(Connection connection, IdentifyInfo info)

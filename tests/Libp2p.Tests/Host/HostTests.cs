@@ -185,4 +185,23 @@ public class HostTests
         Assert.Null(closed.Reason);
         Assert.Empty(host.ListenAddresses);
     }
+
+    [Fact]
+    public async Task NewListenAddressIsPushedToConnectedPeers()
+    {
+        var (server, addr) = await Hosts.CreateListeningAsync();
+        await using var _ = server;
+        await using var client = Hosts.Create();
+        var conn = await client.DialAsync(addr).AsTask().WaitAsync(T);
+        await client.IdentifyAsync(conn).AsTask().WaitAsync(T);
+        // The server must know the client supports push: wait for its own identify of the client.
+        await Hosts.NextEventAsync<HostEvent.PeerIdentified>(server);
+
+        var added = (await server.ListenAsync(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")).AsTask().WaitAsync(T))[0];
+        using var cts = new CancellationTokenSource(T);
+        while (conn.RemoteIdentify?.ListenAddresses.Contains(added) != true)
+            await client.Events.ReadAsync(cts.Token); // each event is a chance the push has landed
+        Assert.Contains(addr.WithoutPeerId(), conn.RemoteIdentify!.ListenAddresses);
+        Assert.Equal(server.PeerId, PublicKey.FromProtobuf(conn.RemoteIdentify.PublicKey).ToPeerId());
+    }
 }
