@@ -77,6 +77,41 @@ public class NoiseConnectionTests
         Assert.Equal([65535, 65535, 150_000 - 2 * 65519 + 16], lengths);
     }
 
+    /// <summary>Counts the writes that reach the inner stream.</summary>
+    private sealed class CountingStream(IDuplexStream inner) : IDuplexStream
+    {
+        public List<int> Writes { get; } = [];
+        public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) => inner.ReadAsync(buffer, ct);
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
+        {
+            Writes.Add(buffer.Length);
+            return inner.WriteAsync(buffer, ct);
+        }
+        public ValueTask CloseWriteAsync(CancellationToken ct = default) => inner.CloseWriteAsync(ct);
+        public void Abort(Exception? reason = null) => inner.Abort(reason);
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task SeveralFramesLeaveInOneInnerWriteOfAtMostFourFrames()
+    {
+        var (ci, cr) = NoiseTestPairs.Ciphers();
+        var (raw, peerRaw) = InMemoryDuplex.CreatePair(1 << 21);
+        var counting = new CountingStream(raw);
+        var a = NoiseTestPairs.Wrap(counting, ci);
+        var b = NoiseTestPairs.Wrap(peerRaw, cr);
+        var data = RandomNumberGenerator.GetBytes(65536 + 4 * 65519 + 10);
+        await a.WriteAsync(data.AsMemory(0, 65536)).AsTask().WaitAsync(Timeout);
+        // 65519 + 17 bytes of plaintext: two frames, one write.
+        Assert.Equal([2 + 65535 + 2 + 17 + 16], counting.Writes);
+        counting.Writes.Clear();
+        await a.WriteAsync(data.AsMemory(65536)).AsTask().WaitAsync(Timeout);
+        // The rest is 4 full frames and one short one: the first inner write carries four frames.
+        Assert.Equal(2, counting.Writes.Count);
+        Assert.Equal(4 * (2 + 65535), counting.Writes[0]);
+        Assert.Equal(data, await ReadAll(b, data.Length, 100_000));
+    }
+
     /// <summary>A pipe that lets the test see and alter every byte from the sender before the receiver gets it.</summary>
     private static (NoiseConnection Sender, IDuplexStream SenderWire, IDuplexStream ReceiverWire, NoiseConnection Receiver) Intercepted()
     {
