@@ -2,12 +2,16 @@ using System.Buffers;
 
 namespace Libp2p.Yamux;
 
-// The write pump: the only writer of the connection. Each batch is one pooled buffer holding all pending
-// header-only frames, then the GoAway if due, then data frames taken round-robin from streams that have
-// bytes and send window, so one connection write usually carries many frames.
+// The write pump and the writer role. Whoever holds the role (_writing) is the only writer of the connection: the
+// pump, or a stream's WriteAsync that found the pump idle and writes its own data at once (no thread-pool hop to
+// wake the pump, none to complete the write). Each batch is one pooled buffer holding all pending header-only
+// frames, then the GoAway if due, then data frames taken round-robin from streams that have bytes and send
+// window, so one connection write usually carries many frames. A direct write that does not complete at once is
+// handed to the pump to finish, so the stream's writer never waits on the network beyond its own bytes.
 public sealed partial class YamuxSession
 {
-    private const int BatchSize = 128 * 1024;
+    // The spec's initial window plus headers: a whole window's worth leaves in one connection write.
+    private const int BatchSize = 256 * 1024 + 1024;
     private const int MaxControlBytesPerBatch = 32 * 1024;
     // Below this much room a batch is sent rather than topped up with a tiny data frame.
     private const int MinDataFrameRoom = 4 * 1024;
@@ -20,6 +24,11 @@ public sealed partial class YamuxSession
     private YamuxGoAwayCode? _goAwayToSend;
     private TaskCompletionSource? _nextFlush;
     private bool _outputClosed;
+    private bool _writing; // the writer role is held (by the pump or a direct writer)
+    // A direct write still in flight, for the pump to await (it holds the writer role until then).
+    private byte[]? _handoffBatch;
+    private ValueTask _handoffWrite;
+    private TaskCompletionSource? _handoffFlush;
 
     /// <summary>Queues a header-only frame we originate. Overflow means the peer stopped reading: the session ends.</summary>
     internal void EnqueueControl(in YamuxHeader header)
@@ -49,7 +58,7 @@ public sealed partial class YamuxSession
         SignalPumpLocked();
     }
 
-    private void AppendSendLocked(YamuxStream stream)
+    internal void AppendSendLocked(YamuxStream stream)
     {
         if (stream.InSendQueue) return;
         stream.InSendQueue = true;
@@ -94,13 +103,28 @@ public sealed partial class YamuxSession
             {
                 byte[]? batch = null;
                 int length = 0;
+                ValueTask write = default;
                 TaskCompletionSource? flushed = null;
                 ValueTask wake = default;
                 bool close = false;
                 lock (SyncRoot)
                 {
-                    if (HasOutputLocked)
+                    if (_handoffBatch is not null)
                     {
+                        batch = _handoffBatch;
+                        write = _handoffWrite;
+                        flushed = _handoffFlush;
+                        _handoffBatch = null;
+                        _handoffWrite = default;
+                        _handoffFlush = null;
+                    }
+                    else if (_writing)
+                    {
+                        wake = _pumpWake.BeginVoid(); // a direct writer signals when it lets go
+                    }
+                    else if (HasOutputLocked)
+                    {
+                        _writing = true;
                         batch = ArrayPool<byte>.Shared.Rent(BatchSize);
                         length = BuildBatchLocked(batch);
                         flushed = _nextFlush;
@@ -118,15 +142,10 @@ public sealed partial class YamuxSession
                 }
                 if (batch is not null)
                 {
-                    try
-                    {
-                        if (length > 0)
-                            await _connection.WriteAsync(batch.AsMemory(0, length), _abortWrites.Token).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        ArrayPool<byte>.Shared.Return(batch);
-                    }
+                    if (length > 0) write = _connection.WriteAsync(batch.AsMemory(0, length), _abortWrites.Token);
+                    await write.ConfigureAwait(false);
+                    ArrayPool<byte>.Shared.Return(batch);
+                    lock (SyncRoot) _writing = false;
                     flushed?.TrySetResult();
                     continue;
                 }
@@ -150,6 +169,60 @@ public sealed partial class YamuxSession
         }
         if (error is null) pendingFlush?.TrySetResult();
         else pendingFlush?.TrySetException(ClosedException());
+    }
+
+    /// <summary>
+    /// Takes the writer role for a stream's WriteAsync if nobody holds it (the pump is idle). The caller has queued
+    /// its stream and then calls <see cref="WriteDirect"/>.
+    /// </summary>
+    internal bool TryTakeWriterLocked()
+    {
+        if (_writing || !_started || _outputClosed || _terminated || _handoffBatch is not null) return false;
+        _writing = true;
+        return true;
+    }
+
+    /// <summary>
+    /// Writes batches as the pump would, while <paramref name="stream"/> has bytes and window; then lets go of the
+    /// writer role (waking the pump if output is left). A connection write that does not complete synchronously is
+    /// handed to the pump, which releases the role once it is done.
+    /// </summary>
+    internal void WriteDirect(YamuxStream stream)
+    {
+        while (true)
+        {
+            byte[] batch;
+            int length;
+            TaskCompletionSource? flushed;
+            lock (SyncRoot)
+            {
+                if (_terminated || !stream.WantsToSendLocked || !HasOutputLocked)
+                {
+                    _writing = false;
+                    if (HasOutputLocked || ShouldCloseOutputLocked) SignalPumpLocked();
+                    return;
+                }
+                batch = ArrayPool<byte>.Shared.Rent(BatchSize);
+                length = BuildBatchLocked(batch);
+                flushed = _nextFlush;
+                _nextFlush = null;
+            }
+            ValueTask write = length > 0 ? _connection.WriteAsync(batch.AsMemory(0, length), _abortWrites.Token) : default;
+            if (!write.IsCompletedSuccessfully)
+            {
+                lock (SyncRoot)
+                {
+                    _handoffBatch = batch;
+                    _handoffWrite = write;
+                    _handoffFlush = flushed;
+                    SignalPumpLocked();
+                }
+                return;
+            }
+            write.GetAwaiter().GetResult(); // releases a pooled source
+            ArrayPool<byte>.Shared.Return(batch);
+            flushed?.TrySetResult();
+        }
     }
 
     private int BuildBatchLocked(byte[] batch)

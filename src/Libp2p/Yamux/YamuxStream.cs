@@ -52,6 +52,8 @@ public sealed partial class YamuxStream : IDuplexStream
 
     public ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        ValueTask pending;
+        bool direct = false;
         lock (SyncRoot)
         {
             if (_writeOp.IsPending) throw new InvalidOperationException("A write is already in progress on this stream.");
@@ -59,16 +61,23 @@ public sealed partial class YamuxStream : IDuplexStream
             if (buffer.IsEmpty) return default;
             if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
             _pendingWrite = buffer;
-            var pending = _writeOp.BeginVoid();
-            if (_sendWindow > 0) _session.EnqueueSendLocked(this);
+            pending = _writeOp.BeginVoid();
+            if (_sendWindow > 0)
+            {
+                // With the pump idle we frame and write our bytes ourselves: no hop to wake it, none to complete us.
+                direct = _session.TryTakeWriterLocked();
+                if (direct) _session.AppendSendLocked(this);
+                else _session.EnqueueSendLocked(this);
+            }
             if (cancellationToken.CanBeCanceled)
             {
                 _writeToken = cancellationToken;
                 _writeRegistration = cancellationToken.UnsafeRegister(
                     static (state, token) => ((YamuxStream)state!).CancelWrite(token), this);
             }
-            return pending;
         }
+        if (direct) _session.WriteDirect(this);
+        return pending;
     }
 
     /// <summary>Sends FIN: the peer reads EOF after our data. Reading goes on.</summary>
