@@ -10,8 +10,9 @@ namespace Libp2p.Yamux;
 // handed to the pump to finish, so the stream's writer never waits on the network beyond its own bytes.
 public sealed partial class YamuxSession
 {
-    // The spec's initial window plus headers: a whole window's worth leaves in one connection write.
-    private const int BatchSize = 256 * 1024 + 1024;
+    // About the spec's initial window, and exactly four full Noise frames of plaintext (4 x 65519), which Noise
+    // seals into one inner write: a full batch is one syscall on Noise over TCP.
+    private const int BatchSize = 4 * 65519;
     private const int MaxControlBytesPerBatch = 32 * 1024;
     // Below this much room a batch is sent rather than topped up with a tiny data frame.
     private const int MinDataFrameRoom = 4 * 1024;

@@ -7,7 +7,7 @@ namespace Libp2p.Protocols.Perf;
 /// <summary>
 /// <c>/perf/1.0.0</c> (libp2p/specs perf/perf.md): the client sends the size it wants back as a
 /// big-endian uint64, uploads, closes its write side; the server drains the upload to EOF, then
-/// sends the requested bytes and closes. Both sides move data through one pooled 64 KiB buffer,
+/// sends the requested bytes and closes. Both sides move data through one pooled 256 KiB buffer,
 /// so any size up to 2^64-1 costs the same memory. The spec says perf SHOULD NOT be enabled by
 /// default: the host decides whether to register <see cref="HandleAsync"/>.
 /// </summary>
@@ -16,7 +16,8 @@ public static class PerfProtocol
     public const string ProtocolId = "/perf/1.0.0";
 
     /// <summary>The chunk each write and read moves.</summary>
-    public const int BufferSize = 64 * 1024;
+    // 256 KiB: a Yamux window's worth per write, so a write needs few muxer batches and few Noise syscalls.
+    public const int BufferSize = 256 * 1024;
 
     /// <summary>The shortest gap between two progress callbacks.</summary>
     public static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
