@@ -25,6 +25,9 @@ public static class NodeSetup
     /// <summary>Creates the transport the commands use; the Wasm app replaces it with the WASI transport.</summary>
     public static Func<ITransport> TransportFactory { get; set; } = static () => new TcpTransport(new TcpTransportOptions());
 
+    /// <summary>The clock of the host; the Wasm app sets its event loop's clock (wasi:clocks/monotonic-clock).</summary>
+    public static TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     /// <summary>Name shown in identify's agent version.</summary>
     public static string AgentVersion { get; set; } = "p2p-dotnet/0.1.0";
 
@@ -38,6 +41,7 @@ public static class NodeSetup
             EnablePerf = enablePerf,
             IdleTimeout = null, // a CLI node keeps its connections until it exits
             DialTimeout = TimeoutFrom(parse),
+            TimeProvider = TimeProvider,
         };
         options.Transports.Add(TransportFactory());
         return new Libp2pHost(options);

@@ -17,8 +17,7 @@ public static class IdentifyCommand
         {
             var target = NodeSetup.ParseAddress(parse.GetValue(address));
             await using var host = NodeSetup.CreateHost(parse);
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            cts.CancelAfter(NodeSetup.TimeoutFrom(parse));
+            using var cts = new Core.Deadline(NodeSetup.TimeoutFrom(parse), host.TimeProvider, ct);
             var connection = await host.DialAsync(target, cts.Token);
             var info = await host.IdentifyAsync(connection, cts.Token);
             var peerId = info.PublicKey.Length > 0 ? PublicKey.FromProtobuf(info.PublicKey).ToPeerId() : connection.RemotePeer;

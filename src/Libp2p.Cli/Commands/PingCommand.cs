@@ -31,8 +31,7 @@ public static class PingCommand
             var rtts = new List<double>(n);
             for (int i = 1; i <= n; i++)
             {
-                using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                cts.CancelAfter(timeout);
+                using var cts = new Core.Deadline(timeout, host.TimeProvider, ct);
                 double ms;
                 try { ms = (await PingProtocol.PingAsync(stream, host.TimeProvider, cts.Token)).TotalMilliseconds; }
                 catch (OperationCanceledException) when (!ct.IsCancellationRequested)

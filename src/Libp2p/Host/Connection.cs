@@ -72,8 +72,7 @@ public sealed class Connection : IAsyncDisposable
         var tracked = new TrackedStream(this, stream);
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_host.Options.StreamNegotiationTimeout);
+            using var timeout = new Deadline(_host.Options.StreamNegotiationTimeout, _host.TimeProvider, cancellationToken);
             await MultistreamSelect.SelectAsync(stream, protocols, timeout.Token).ConfigureAwait(false);
             _host.Metrics.StreamOpened(outbound: true);
             return tracked;
@@ -122,7 +121,7 @@ public sealed class Connection : IAsyncDisposable
         string? protocol = null;
         try
         {
-            using var cts = new CancellationTokenSource(_host.Options.StreamNegotiationTimeout, _host.TimeProvider);
+            using var cts = new Deadline(_host.Options.StreamNegotiationTimeout, _host.TimeProvider);
             protocol = await MultistreamSelect.HandleAsync(stream, _host.HasHandler, cts.Token).ConfigureAwait(false);
             var handler = _host.GetHandler(protocol);
             if (handler is null || !TryEnterProtocol(protocol))

@@ -74,8 +74,7 @@ public sealed partial class Libp2pHost
         var transport = Options.Transports.FirstOrDefault(t => t.CanHandle(address))
             ?? throw new TransportNotSupportedException($"No transport of this host can dial {address}.");
         long started = TimeProvider.GetTimestamp();
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
-        cts.CancelAfter(Options.DialTimeout);
+        using var cts = new Deadline(Options.DialTimeout, TimeProvider, cancellationToken, _shutdown.Token);
         IRawConnection? raw = null;
         try
         {
@@ -94,7 +93,7 @@ public sealed partial class Libp2pHost
                 raw.Abort(e);
                 await raw.DisposeAsync().ConfigureAwait(false);
             }
-            if (e is OperationCanceledException && cts.IsCancellationRequested && !cancellationToken.IsCancellationRequested && !_shutdown.IsCancellationRequested)
+            if (e is OperationCanceledException && cts.Expired)
                 throw new TimeoutException($"Dialing {address} took longer than {Options.DialTimeout.TotalSeconds:0.#} s.", e);
             throw;
         }

@@ -1,3 +1,4 @@
+using Libp2p.Core;
 using System.Threading.Channels;
 using Libp2p.Multiformats;
 using Libp2p.Transports;
@@ -146,9 +147,8 @@ public sealed partial class Libp2pHost
         var raw = inc.Connection;
         try
         {
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
-            cts.CancelAfter(Options.UpgradeTimeout);
-            var (secure, session) = await ConnectionUpgrader.InboundAsync(raw, Identity, Options.Yamux, cts.Token).ConfigureAwait(false);
+            using var deadline = new Deadline(Options.UpgradeTimeout, TimeProvider, _shutdown.Token);
+            var (secure, session) = await ConnectionUpgrader.InboundAsync(raw, Identity, Options.Yamux, deadline.Token).ConfigureAwait(false);
             var connection = new Connection(this, session, secure.RemotePeer, secure.RemotePublicKey,
                 inc.LocalAddress, inc.RemoteAddress.WithPeerId(secure.RemotePeer), ConnectionDirection.Inbound);
             AddConnection(connection, TimeProvider.GetElapsedTime(started));

@@ -1,3 +1,4 @@
+using Libp2p.Core;
 using Libp2p.Protocols.Identify;
 using Libp2p.Protocols.Perf;
 using Libp2p.Protocols.Ping;
@@ -76,9 +77,8 @@ public sealed partial class Libp2pHost
     {
         try
         {
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
-            cts.CancelAfter(Options.StreamNegotiationTimeout);
-            await IdentifyAsync(connection, cts.Token).ConfigureAwait(false);
+            using var deadline = new Deadline(Options.StreamNegotiationTimeout, TimeProvider, _shutdown.Token);
+            await IdentifyAsync(connection, deadline.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -104,11 +104,10 @@ public sealed partial class Libp2pHost
     {
         try
         {
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
-            cts.CancelAfter(Options.StreamNegotiationTimeout);
-            var stream = await connection.OpenStreamAsync(IdentifyProtocol.PushProtocolId, cts.Token).ConfigureAwait(false);
+            using var deadline = new Deadline(Options.StreamNegotiationTimeout, TimeProvider, _shutdown.Token);
+            var stream = await connection.OpenStreamAsync(IdentifyProtocol.PushProtocolId, deadline.Token).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
-                await IdentifyProtocol.PushAsync(stream, LocalIdentifyInfo(connection), cts.Token).ConfigureAwait(false);
+                await IdentifyProtocol.PushAsync(stream, LocalIdentifyInfo(connection), deadline.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
