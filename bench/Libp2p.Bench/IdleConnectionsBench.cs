@@ -7,7 +7,7 @@ namespace Libp2p.Bench;
 
 /// <summary>What holding many idle connections cost the listener (and the dialer).</summary>
 public sealed record IdleResult(int Requested, int Opened, int ListenerSawOpen, int ListenerFds,
-    long ListenerRssBefore, long ListenerRssAfter, long DialerRssBefore, long DialerRssAfter, double OpenSeconds)
+    long ListenerRssBefore, long ListenerRssAfter, long DialerRssBefore, long DialerRssAfter, double OpenSeconds, HeapFigures DialerHeapBefore, HeapFigures DialerHeapAfter)
 {
     public double ListenerGrowthMB => (ListenerRssAfter - ListenerRssBefore) / 1e6;
     public double ListenerKBPerConnection => Opened == 0 ? double.NaN : (ListenerRssAfter - ListenerRssBefore) / 1024.0 / Opened;
@@ -17,8 +17,25 @@ public sealed record IdleResult(int Requested, int Opened, int ListenerSawOpen, 
         $"""
         opened {Opened}/{Requested} in {OpenSeconds:0.0} s; listener printed {ListenerSawOpen} connection:open, holds {ListenerFds} fds
           listener RSS {ListenerRssBefore / 1e6:0.0} MB -> {ListenerRssAfter / 1e6:0.0} MB: +{ListenerGrowthMB:0.0} MB, {ListenerKBPerConnection:0.0} KiB per connection
-          dialer (bench) RSS {DialerRssBefore / 1e6:0.0} MB -> {DialerRssAfter / 1e6:0.0} MB: +{DialerGrowthMB:0.0} MB
+          dialer (bench) RSS {DialerRssBefore / 1e6:0.0} MB -> {DialerRssAfter / 1e6:0.0} MB: +{DialerGrowthMB:0.0} MB; after a full GC its managed heap grew {PerConnection(DialerHeapAfter.TotalBytes - DialerHeapBefore.TotalBytes)}
+            of which large-object heap {PerConnection(DialerHeapAfter.LohBytes - DialerHeapBefore.LohBytes)}, pinned-object heap {PerConnection(DialerHeapAfter.PohBytes - DialerHeapBefore.PohBytes)}
         """);
+
+    private string PerConnection(long bytes) => string.Create(CultureInfo.InvariantCulture,
+        $"{bytes / 1e6:0.0} MB ({(Opened == 0 ? 0 : bytes / 1024.0 / Opened):0.0} KiB per connection)");
+}
+
+/// <summary>This process's managed heap after a full blocking GC.</summary>
+public sealed record HeapFigures(long TotalBytes, long LohBytes, long PohBytes)
+{
+    public static HeapFigures Measure()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        return new HeapFigures(GC.GetTotalMemory(false), info.GenerationInfo[3].SizeAfterBytes, info.GenerationInfo[4].SizeAfterBytes);
+    }
 }
 
 /// <summary>
@@ -39,6 +56,7 @@ public static class IdleConnectionsBench
         long listenerBefore = listener.Process.ReadRssBytes();
         int self = Environment.ProcessId;
         long dialerBefore = ProcStatus.RssBytes(self);
+        var heapBefore = HeapFigures.Measure();
 
         var host = Peers.CreateHost();
         var connections = new Connection[count];
@@ -74,10 +92,11 @@ public static class IdleConnectionsBench
             await Task.Delay(Settle);
             long listenerAfter = listener.Process.ReadRssBytes();
             long dialerAfter = ProcStatus.RssBytes(self);
+            var heapAfter = HeapFigures.Measure();
             int fds = ProcStatus.OpenFds(listener.Process.Pid);
             opened = host.ConnectionCount; // still open after the settle time
             return new IdleResult(count, opened, listener.Process.ConnectionOpens, fds,
-                listenerBefore, listenerAfter, dialerBefore, dialerAfter, openSeconds);
+                listenerBefore, listenerAfter, dialerBefore, dialerAfter, openSeconds, heapBefore, heapAfter);
         }
         finally
         {

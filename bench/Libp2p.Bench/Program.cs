@@ -68,6 +68,7 @@ await Section("perf", async () =>
 
 await Section("setup", async () =>
 {
+    report.Line($"handshake CPU floor: {HandshakeCpu.Measure()}");
     await using (var cs = await Peers.StartCSharpListenerAsync(TimeSpan.FromMinutes(10), keepLines: false))
     {
         setupCs = await SetupBench.MeasureAsync(cs.Address, options.SetupCount);
