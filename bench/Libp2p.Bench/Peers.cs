@@ -71,6 +71,13 @@ public static class Peers
     public static Libp2pHost CreateHost(bool enablePerf = false, bool enableIdentify = true)
     {
         var options = new HostOptions { EnablePerf = enablePerf, EnableIdentify = enableIdentify, IdleTimeout = null };
+        // Experiment knob (inherited by `Libp2p.Bench serve`, not by the p2p CLI): the yamux receive
+        // window every stream starts with, in bytes.
+        if (int.TryParse(Environment.GetEnvironmentVariable("LIBP2P_BENCH_YAMUX_WINDOW"), out int window))
+        {
+            options.Yamux.InitialWindowSize = window;
+            options.Yamux.MaxWindowSize = Math.Max(window, options.Yamux.MaxWindowSize);
+        }
         options.Transports.Add(new TcpTransport(new TcpTransportOptions()));
         return new Libp2pHost(options);
     }

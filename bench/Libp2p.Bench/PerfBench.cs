@@ -6,9 +6,9 @@ using Libp2p.Multiformats;
 namespace Libp2p.Bench;
 
 /// <summary>Upload and download throughput of one perf pairing, in MB/s (10^6 bytes per second).</summary>
-public sealed record Throughput(double UploadMBps, double DownloadMBps)
+public sealed record Throughput(double UploadMBps, double DownloadMBps, string Cpu = "")
 {
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"up {UploadMBps,7:0.0} MB/s   down {DownloadMBps,7:0.0} MB/s");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"up {UploadMBps,7:0.0} MB/s   down {DownloadMBps,7:0.0} MB/s{Cpu}");
 }
 
 /// <summary>
@@ -24,20 +24,33 @@ public sealed class PerfBench(long bytes, int runs)
     private static readonly TimeSpan ChildTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>C# host in this process dialing the listener at <paramref name="address"/>.</summary>
-    public async Task<Throughput> CSharpDialsAsync(Multiaddr address)
+    /// <remarks>With <paramref name="listenerPid"/>, also the CPU time both processes spent per MB moved.</remarks>
+    public async Task<Throughput> CSharpDialsAsync(Multiaddr address, int? listenerPid = null)
     {
         await using var host = Peers.CreateHost();
         var connection = await host.DialAsync(address);
         await RunCSharpAsync(host, connection, WarmupBytes, WarmupBytes);
         var up = new List<double>();
         var down = new List<double>();
+        int self = Environment.ProcessId;
+        double selfCpu = ProcStatus.CpuSeconds(self), otherCpu = listenerPid is { } p ? ProcStatus.CpuSeconds(p) : 0;
+        long wallStart = Stopwatch.GetTimestamp();
         for (int i = 0; i < Runs; i++)
         {
             up.Add(await RunCSharpAsync(host, connection, bytes, 0));
             down.Add(await RunCSharpAsync(host, connection, 0, bytes));
         }
+        double wall = Stopwatch.GetElapsedTime(wallStart).TotalSeconds;
+        string cpu = "";
+        if (listenerPid is { } pid)
+        {
+            double mb = 2.0 * Runs * bytes / 1e6;
+            double dialer = ProcStatus.CpuSeconds(self) - selfCpu, listener = ProcStatus.CpuSeconds(pid) - otherCpu;
+            cpu = string.Create(CultureInfo.InvariantCulture,
+                $"   [CPU per MB: dialer {dialer / mb * 1e6:0} us, listener {listener / mb * 1e6:0} us; {(dialer + listener) / wall:0.00} cores busy]");
+        }
         await connection.CloseAsync();
-        return new Throughput(Stats.Median(up), Stats.Median(down));
+        return new Throughput(Stats.Median(up), Stats.Median(down), cpu);
     }
 
     /// <summary>Two C# hosts in this one process (they share its thread pool).</summary>

@@ -43,16 +43,24 @@ await Section("baseline", async () =>
 {
     await SealedBaseline.MeasureAsync(PerfBench.WarmupBytes);
     var runs = new List<double>();
-    for (int i = 0; i < options.Runs; i++) runs.Add(await SealedBaseline.MeasureAsync(options.PerfBytes));
+    var cpu = new List<double>();
+    for (int i = 0; i < options.Runs; i++)
+    {
+        runs.Add(await SealedBaseline.MeasureAsync(options.PerfBytes));
+        cpu.Add(SealedBaseline.LastCpuUsPerMB);
+    }
     baseline = Stats.Median(runs);
-    report.Line($"TCP + ChaCha20-Poly1305 (64 KiB Noise-shaped frames, one way): {baseline:0.0} MB/s  (runs: {string.Join(", ", runs.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))})");
+    report.Line($"TCP + ChaCha20-Poly1305 (64 KiB Noise-shaped frames, one way): {baseline:0.0} MB/s  (runs: {string.Join(", ", runs.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))})" +
+        $"   [CPU per MB, both ends: {Stats.Median(cpu):0} us]");
+    report.Line("where the stack's time goes (same transfer, both ends in this process):");
+    await LayerBench.RunAsync(options.PerfBytes, options.Runs, report.Line);
 });
 
 await Section("perf", async () =>
 {
     await using (var cs = await Peers.StartCSharpListenerAsync(TimeSpan.FromMinutes(10)))
     {
-        csTwoProcesses = await perf.CSharpDialsAsync(cs.Address);
+        csTwoProcesses = await perf.CSharpDialsAsync(cs.Address, cs.Process.Pid);
         report.Line($"C# -> C# (listener in another process): {csTwoProcesses}");
         report.Line($"js -> C#                              : {await perf.JsDialsAsync(cs.Address)}");
     }

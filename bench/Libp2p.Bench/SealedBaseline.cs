@@ -18,8 +18,19 @@ public static class SealedBaseline
     private const int TagSize = 16;
     private const int MaxPlaintext = MaxFrame - TagSize;
 
+    /// <summary>CPU microseconds per MB (both ends together) of the last <see cref="MeasureAsync"/>.</summary>
+    public static double LastCpuUsPerMB { get; private set; }
+
     /// <summary>MB/s (10^6 bytes of plaintext per second) from the first send to the last frame opened.</summary>
     public static async Task<double> MeasureAsync(long bytes)
+    {
+        double cpuBefore = ProcStatus.CpuSeconds(Environment.ProcessId);
+        double mbps = await MeasureCoreAsync(bytes);
+        LastCpuUsPerMB = (ProcStatus.CpuSeconds(Environment.ProcessId) - cpuBefore) / (bytes / 1e6) * 1e6;
+        return mbps;
+    }
+
+    private static async Task<double> MeasureCoreAsync(long bytes)
     {
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
