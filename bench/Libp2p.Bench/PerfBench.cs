@@ -6,7 +6,7 @@ using Libp2p.Multiformats;
 namespace Libp2p.Bench;
 
 /// <summary>Upload and download throughput of one perf pairing, in MB/s (10^6 bytes per second).</summary>
-public sealed record Throughput(double UploadMBps, double DownloadMBps, string Cpu = "")
+public sealed record Throughput(double UploadMBps, double DownloadMBps, string Cpu = "", double CpuUsPerMB = double.NaN)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"up {UploadMBps,7:0.0} MB/s   down {DownloadMBps,7:0.0} MB/s{Cpu}");
 }
@@ -42,15 +42,17 @@ public sealed class PerfBench(long bytes, int runs)
         }
         double wall = Stopwatch.GetElapsedTime(wallStart).TotalSeconds;
         string cpu = "";
+        double cpuPerMB = double.NaN;
         if (listenerPid is { } pid)
         {
             double mb = 2.0 * Runs * bytes / 1e6;
             double dialer = ProcStatus.CpuSeconds(self) - selfCpu, listener = ProcStatus.CpuSeconds(pid) - otherCpu;
+            cpuPerMB = (dialer + listener) / mb * 1e6;
             cpu = string.Create(CultureInfo.InvariantCulture,
                 $"   [CPU per MB: dialer {dialer / mb * 1e6:0} us, listener {listener / mb * 1e6:0} us; {(dialer + listener) / wall:0.00} cores busy]");
         }
         await connection.CloseAsync();
-        return new Throughput(Stats.Median(up), Stats.Median(down), cpu);
+        return new Throughput(Stats.Median(up), Stats.Median(down), cpu, cpuPerMB);
     }
 
     /// <summary>Two C# hosts in this one process (they share its thread pool).</summary>

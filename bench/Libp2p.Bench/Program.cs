@@ -35,7 +35,7 @@ async Task Section(string name, Func<Task> body)
 
 var perf = new PerfBench(options.PerfBytes, options.Runs);
 Throughput? csTwoProcesses = null, jsJs = null;
-double? baseline = null;
+double? baseline = null, baselineCpu = null;
 SetupTimes? setupCs = null;
 IdleResult? idle = null;
 
@@ -50,6 +50,7 @@ await Section("baseline", async () =>
         cpu.Add(SealedBaseline.LastCpuUsPerMB);
     }
     baseline = Stats.Median(runs);
+    baselineCpu = Stats.Median(cpu);
     report.Line($"TCP + ChaCha20-Poly1305 (64 KiB Noise-shaped frames, one way): {baseline:0.0} MB/s  (runs: {string.Join(", ", runs.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))})" +
         $"   [CPU per MB, both ends: {Stats.Median(cpu):0} us]");
     report.Line("where the stack's time goes (same transfer, both ends in this process):");
@@ -102,6 +103,9 @@ if (csTwoProcesses is not null && baseline is not null)
     double worst = Math.Min(csTwoProcesses.UploadMBps, csTwoProcesses.DownloadMBps);
     report.Target("C#<->C# vs sealed baseline >= 85%", worst / baseline.Value >= 0.85,
         $"{worst / baseline.Value * 100:0}% (slower direction {worst:0.0} / {baseline:0.0} MB/s)");
+    if (baselineCpu is { } bc && !double.IsNaN(csTwoProcesses.CpuUsPerMB))
+        report.Line($"      the same by CPU cost per MB (steadier on a loaded machine): baseline {bc:0} us / stack {csTwoProcesses.CpuUsPerMB:0} us " +
+            $"(dialer + listener) = {bc / csTwoProcesses.CpuUsPerMB * 100:0}%");
 }
 if (csTwoProcesses is not null && jsJs is not null)
 {
