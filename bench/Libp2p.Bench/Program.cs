@@ -65,7 +65,7 @@ await Section("perf", async () =>
         report.Line($"C# -> C# (listener in another process): {csTwoProcesses}");
         report.Line($"js -> C#                              : {await perf.JsDialsAsync(cs.Address)}");
     }
-    report.Line($"C# -> C# (both hosts in this process)   : {await perf.CSharpInProcessAsync()}");
+    report.Line($"C# -> C# (both hosts in this process) : {await perf.CSharpInProcessAsync()}");
     await using (var js = await Peers.StartJsListenerAsync(TimeSpan.FromMinutes(10)))
     {
         report.Line($"C# -> js                              : {await perf.CSharpDialsAsync(js.Address)}");
