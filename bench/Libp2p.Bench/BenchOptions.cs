@@ -1,0 +1,88 @@
+using System.Globalization;
+
+namespace Libp2p.Bench;
+
+/// <summary>Command-line options of the bench.</summary>
+public sealed class BenchOptions
+{
+    public static readonly string[] AllSections = ["baseline", "perf", "setup", "idle"];
+
+    public bool Quick { get; private set; }
+    public long PerfBytes { get; private set; } = 100L << 20;
+    public int Runs { get; private set; } = 3;
+    public int SetupCount { get; private set; } = 200;
+    public int SetupJsCount { get; private set; } = 50;
+    public int IdleConnections { get; private set; } = 10_000;
+    /// <summary>Also measure set-up with identify off on the dialer (to see what identify costs).</summary>
+    public bool SetupVariants { get; private set; }
+    public HashSet<string> Sections { get; private set; } = [.. AllSections];
+
+    public static BenchOptions? Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--quick": o.Quick = true; o.PerfBytes = 16L << 20; break;
+                case "--perf-mib": o.PerfBytes = long.Parse(Next(), CultureInfo.InvariantCulture) << 20; break;
+                case "--runs": o.Runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--setup-count": o.SetupCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--setup-js-count": o.SetupJsCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--idle-connections": o.IdleConnections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--setup-variants": o.SetupVariants = true; break;
+                case "--only":
+                    o.Sections = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                    if (o.Sections.Except(AllSections).FirstOrDefault() is { } bad)
+                    {
+                        Console.Error.WriteLine($"unknown section '{bad}'; sections: {string.Join(",", AllSections)}");
+                        return null;
+                    }
+                    break;
+                case "-h" or "--help":
+                    Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,perf,setup,idle] [--perf-mib N] [--runs N] " +
+                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants]");
+                    return null;
+                default:
+                    Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");
+                    return null;
+            }
+        }
+        return o;
+    }
+}
+
+/// <summary>The open-file limit (.NET raises its soft limit to the hard one at start-up).</summary>
+public static class FdLimit
+{
+    public static long Soft() => Read(3);
+
+    public static string Describe() => $"soft {Read(3)}, hard {Read(4)}";
+
+    /// <summary>The dialer needs one fd per connection plus some; cap the count to what the limit allows.</summary>
+    public static int Fit(int wanted, Action<string> say)
+    {
+        long soft = Soft();
+        if (soft <= 0 || soft >= wanted + 256) return wanted;
+        int fit = (int)Math.Max(0, soft - 256);
+        say($"open-file limit {soft} is below {wanted} connections + 256: opening {fit} (raise it with `ulimit -n` / prlimit, as bench/run does)");
+        return fit;
+    }
+
+    // "Max open files            20000                20000                files"
+    private static long Read(int column)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/limits"))
+            {
+                if (!line.StartsWith("Max open files", StringComparison.Ordinal)) continue;
+                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                return long.TryParse(parts[column], CultureInfo.InvariantCulture, out long v) ? v : -1;
+            }
+        }
+        catch (IOException) { }
+        return -1;
+    }
+}

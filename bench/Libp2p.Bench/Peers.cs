@@ -1,0 +1,113 @@
+using System.Text.Json;
+using Libp2p.Host;
+using Libp2p.Multiformats;
+using Libp2p.Transports.Tcp;
+
+namespace Libp2p.Bench;
+
+/// <summary>A started listener process and the address it announced (with <c>/p2p/&lt;id&gt;</c>).</summary>
+public sealed record Listener(Child Process, Multiaddr Address) : IAsyncDisposable
+{
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+}
+
+/// <summary>Starts the peers the benchmarks talk to: the C# `p2p` CLI and the js-libp2p peer.mjs.</summary>
+public static class Peers
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    public static string RepoRoot { get; } = FindRoot();
+
+    public static string JsDir => Path.Combine(RepoRoot, "interop", "js");
+
+    /// <summary>p2p.dll, built next to the bench through the project reference.</summary>
+    public static string CliDll => Path.Combine(AppContext.BaseDirectory, "p2p.dll");
+
+    /// <summary>What the C# listener process is: the CLI, or the bench's own serve mode when the CLI failed.</summary>
+    public static string CSharpListenerKind { get; private set; } = "p2p listen --perf --json";
+
+    private static bool s_cliFailed;
+
+    /// <summary>
+    /// `dotnet p2p.dll listen --perf --json` on an ephemeral loopback port. If the CLI cannot start,
+    /// `dotnet Libp2p.Bench.dll serve` (same host settings) is used instead, and said so once.
+    /// </summary>
+    public static async Task<Listener> StartCSharpListenerAsync(TimeSpan hardTimeout, bool keepLines = true)
+    {
+        if (!s_cliFailed)
+        {
+            var child = Child.Start("p2p listen", "dotnet",
+                [CliDll, "listen", "--perf", "--json", "--listen", "/ip4/127.0.0.1/tcp/0"], hardTimeout, keepLines: keepLines);
+            try { return await ListeningAsync(child); }
+            catch (InvalidOperationException e)
+            {
+                s_cliFailed = true;
+                CSharpListenerKind = "Libp2p.Bench serve (the p2p CLI failed to start)";
+                Console.WriteLine($"  note: `p2p listen` did not start ({FirstLine(e.Message)}); using `Libp2p.Bench serve` instead");
+            }
+        }
+        var serve = Child.Start("Libp2p.Bench serve", "dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "Libp2p.Bench.dll"), "serve"], hardTimeout, keepLines: keepLines);
+        return await ListeningAsync(serve);
+    }
+
+    private static string FirstLine(string s)
+    {
+        var lines = s.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.LastOrDefault(l => l.Length > 0) ?? s;
+    }
+
+    /// <summary>`node peer.mjs --listen /ip4/127.0.0.1/tcp/0` (always serves /perf/1.0.0).</summary>
+    public static async Task<Listener> StartJsListenerAsync(TimeSpan hardTimeout)
+    {
+        var child = StartJs("peer.mjs listen", ["--listen", "/ip4/127.0.0.1/tcp/0"], hardTimeout);
+        return await ListeningAsync(child);
+    }
+
+    public static Child StartJs(string name, IEnumerable<string> args, TimeSpan hardTimeout)
+        => Child.Start(name, "node", ["peer.mjs", .. args], hardTimeout, JsDir);
+
+    /// <summary>A host in this process with TCP; the caller disposes it.</summary>
+    public static Libp2pHost CreateHost(bool enablePerf = false, bool enableIdentify = true)
+    {
+        var options = new HostOptions { EnablePerf = enablePerf, EnableIdentify = enableIdentify, IdleTimeout = null };
+        // Experiment knob (inherited by `Libp2p.Bench serve`, not by the p2p CLI): the yamux receive
+        // window every stream starts with, in bytes.
+        if (int.TryParse(Environment.GetEnvironmentVariable("LIBP2P_BENCH_YAMUX_WINDOW"), out int window))
+        {
+            options.Yamux.InitialWindowSize = window;
+            options.Yamux.MaxWindowSize = Math.Max(window, options.Yamux.MaxWindowSize);
+        }
+        options.Transports.Add(new TcpTransport(new TcpTransportOptions()));
+        return new Libp2pHost(options);
+    }
+
+    private static async Task<Listener> ListeningAsync(Child child)
+    {
+        try
+        {
+            var ev = await child.WaitForEventAsync("listening", StartTimeout);
+            string peerId = ev.GetProperty("peerId").GetString()!;
+            var tcp = ev.GetProperty("addrs").EnumerateArray()
+                .Select(a => a.GetString()!)
+                .First(a => a.StartsWith("/ip4/127.0.0.1/tcp/", StringComparison.Ordinal));
+            var address = Multiaddr.Parse(tcp).WithPeerId(Identity.PeerId.Parse(peerId));
+            return new Listener(child, address);
+        }
+        catch
+        {
+            await child.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Libp2p.slnx")))
+            dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Repository root (Libp2p.slnx) not found above " + AppContext.BaseDirectory);
+    }
+
+    public static double GetDouble(JsonElement e, string name) => e.GetProperty(name).GetDouble();
+}
