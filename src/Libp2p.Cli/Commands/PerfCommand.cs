@@ -23,7 +23,7 @@ public static class PerfCommand
             var connection = await host.DialAsync(target, ct);
             var progress = json ? null : new ProgressLine(up, down);
             var result = await host.PerfAsync(connection, up, down, progress is null ? null : progress.Report, ct);
-            progress?.Finish();
+            progress?.Finish(result.UploadBytes, result.DownloadBytes);
             double upS = result.UploadTime.TotalSeconds, downS = result.DownloadTime.TotalSeconds;
             if (json)
             {
@@ -54,7 +54,12 @@ public static class PerfCommand
         public void Report(ulong uploaded, ulong downloaded)
             => Console.Error.Write($"\rperf: up {Percent(uploaded, up)} ({uploaded / 1048576.0:0.0} MiB)  down {Percent(downloaded, down)} ({downloaded / 1048576.0:0.0} MiB)   ");
 
-        public void Finish() => Console.Error.WriteLine();
+        // Ends on the totals: a run shorter than the progress interval would otherwise show nothing.
+        public void Finish(ulong uploaded, ulong downloaded)
+        {
+            Report(uploaded, downloaded);
+            Console.Error.WriteLine();
+        }
 
         private static string Percent(ulong done, ulong total) => total == 0 ? "100%" : $"{100.0 * done / total,3:0}%";
     }
