@@ -48,6 +48,11 @@ public sealed class Connection : IAsyncDisposable
     /// <summary>What the remote said about itself over identify, once it has answered.</summary>
     public IdentifyInfo? RemoteIdentify { get; internal set; }
 
+    // The identify request running on this connection: js-libp2p accepts one inbound /ipfs/id/1.0.0 stream per
+    // connection (maxInboundStreams: 1) and resets a second, so concurrent requests share this one.
+    internal Task<IdentifyInfo>? IdentifyInFlight;
+    internal readonly Lock IdentifyLock = new();
+
     /// <summary>Streams open on this connection right now (both directions).</summary>
     public int ActiveStreams => Volatile.Read(ref _activeStreams);
 

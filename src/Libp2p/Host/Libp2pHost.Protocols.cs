@@ -42,13 +42,31 @@ public sealed partial class Libp2pHost
         }
     }
 
-    /// <summary>Asks the peer of <paramref name="connection"/> to identify itself, and records the answer on the connection.</summary>
-    public async ValueTask<IdentifyInfo> IdentifyAsync(Connection connection, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Asks the peer of <paramref name="connection"/> to identify itself, and records the answer on the connection.
+    /// Joins the request already running on the connection (the one every new connection starts) instead of
+    /// opening a second identify stream, which js-libp2p would reset.
+    /// </summary>
+    public ValueTask<IdentifyInfo> IdentifyAsync(Connection connection, CancellationToken cancellationToken = default)
     {
-        var stream = await connection.OpenStreamAsync(IdentifyProtocol.ProtocolId, cancellationToken).ConfigureAwait(false);
+        Task<IdentifyInfo> running;
+        lock (connection.IdentifyLock)
+        {
+            var inFlight = connection.IdentifyInFlight;
+            running = inFlight is { IsCompleted: false } ? inFlight : RequestIdentifyAsync(connection);
+            connection.IdentifyInFlight = running;
+        }
+        return new(running.WaitAsync(cancellationToken));
+    }
+
+    private async Task<IdentifyInfo> RequestIdentifyAsync(Connection connection)
+    {
+        // Shared by every caller, so no caller's token: the host's own time limit and shutdown bound it.
+        using var deadline = new Deadline(Options.StreamNegotiationTimeout, TimeProvider, _shutdown.Token);
+        var stream = await connection.OpenStreamAsync(IdentifyProtocol.ProtocolId, deadline.Token).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var info = await IdentifyProtocol.RequestAsync(stream, cancellationToken).ConfigureAwait(false);
+            var info = await IdentifyProtocol.RequestAsync(stream, deadline.Token).ConfigureAwait(false);
             CheckIdentifiedKey(connection, info);
             connection.RemoteIdentify = info;
             Publish(new HostEvent.PeerIdentified(connection));
