@@ -124,13 +124,36 @@ if (!opts.ignoreStdin) {
 
 emit({ event: 'listening', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String) })
 
+// js-libp2p identifies every new connection itself and allows one outbound identify stream per
+// connection, so --identify waits for that result instead of opening a second stream (which fails
+// with "Too many outbound protocol streams"). Results are kept per connection id from the start.
+const identified = new Map()
+function identifyResult (connection) {
+  let entry = identified.get(connection.id)
+  if (entry == null) {
+    let resolve
+    entry = { promise: new Promise(r => { resolve = r }), resolve }
+    identified.set(connection.id, entry)
+  }
+  return entry
+}
+node.addEventListener('peer:identify', (evt) => {
+  const c = evt.detail.connection
+  if (c != null) identifyResult(c).resolve(evt.detail)
+})
+
+async function identifyOnce (connection) {
+  const timeout = new Promise((resolve, reject) => setTimeout(() => reject(new Error('identify: no result within 10 s')), 10000).unref())
+  return Promise.race([identifyResult(connection).promise, timeout])
+}
+
 async function runActions (d) {
   const connection = await node.dial(multiaddr(d.addr))
   if (d.ping > 0) {
     for (const rttMs of await runPing(connection, d.ping)) emit({ event: 'ping', rttMs: Number(rttMs.toFixed(3)) })
   }
   if (d.identify) {
-    const r = await node.services.identify.identify(connection)
+    const r = await identifyOnce(connection)
     emit({
       event: 'identify',
       peerId: r.peerId.toString(),
