@@ -1,0 +1,38 @@
+using System.Threading.Tasks.Sources;
+
+namespace Libp2p.Transport.WasiSockets.Scheduling;
+
+/// <summary>A reusable awaitable for one pending wait (cached per pollable: no allocation per wait).</summary>
+internal sealed class PollableWaiter : IValueTaskSource
+{
+    private ManualResetValueTaskSourceCore<bool> _core; // continuations run inline, on the loop
+    private CancellationTokenRegistration _cancellation;
+
+    public int Handle { get; private set; }
+    public bool IsPending { get; private set; }
+
+    public ValueTask Arm(int handle)
+    {
+        _core.Reset();
+        Handle = handle;
+        IsPending = true;
+        return new ValueTask(this, _core.Version);
+    }
+
+    public void SetCancellation(CancellationTokenRegistration registration) => _cancellation = registration;
+
+    public void Complete(Exception? error = null)
+    {
+        if (!IsPending) return;
+        IsPending = false;
+        _cancellation.Dispose();
+        _cancellation = default;
+        if (error is null) _core.SetResult(true);
+        else _core.SetException(error);
+    }
+
+    public void GetResult(short token) => _core.GetResult(token);
+    public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
+    public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+}
