@@ -194,6 +194,7 @@ export function createWasiGlue(sockets) {
       return ready.length;
     },
     pollableReady: (h) => get(h, 'pollable').obj.ready(),
+    pollableBlock: (h) => get(h, 'pollable').obj.block(),
     monotonicNow: () => clocks.monotonicClock.now(),
     subscribeDuration: (ns) => add('pollable', clocks.monotonicClock.subscribeDuration(BigInt(ns))),
     subscribeInstant: (t) => add('pollable', clocks.monotonicClock.subscribeInstant(BigInt(t))),

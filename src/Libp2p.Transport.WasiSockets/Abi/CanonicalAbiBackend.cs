@@ -175,6 +175,7 @@ public sealed unsafe class CanonicalAbiBackend : IWasiBackend
     }
 
     public bool PollableReady(int pollable) => CanonicalImports.PollableReady(pollable) != 0;
+    public void PollableBlock(int pollable) => CanonicalImports.PollableBlock(pollable);
     public void DropPollable(int pollable) => CanonicalImports.DropPollable(pollable);
 
     public ulong MonotonicNow() => unchecked((ulong)CanonicalImports.Now());

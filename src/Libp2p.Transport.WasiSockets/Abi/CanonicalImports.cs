@@ -139,6 +139,9 @@ internal static unsafe class CanonicalImports
     [DllImport(PollModule, EntryPoint = "[method]pollable.ready"), WasmImportLinkage]
     public static extern int PollableReady(int self);
 
+    [DllImport(PollModule, EntryPoint = "[method]pollable.block"), WasmImportLinkage]
+    public static extern void PollableBlock(int self);
+
     [DllImport(PollModule, EntryPoint = "[resource-drop]pollable"), WasmImportLinkage]
     public static extern void DropPollable(int self);
 

@@ -139,6 +139,7 @@ public sealed class JsHostBackend : IWasiBackend
     }
 
     public bool PollableReady(int pollable) => JsHostImports.PollableReady(pollable);
+    public void PollableBlock(int pollable) => JsHostImports.PollableBlock(pollable);
     public void DropPollable(int pollable) => JsHostImports.Drop(pollable);
 
     public ulong MonotonicNow() => unchecked((ulong)JsHostImports.MonotonicNow());

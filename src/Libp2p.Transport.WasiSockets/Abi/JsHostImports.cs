@@ -38,6 +38,7 @@ internal static partial class JsHostImports
     [JSImport("lastStreamError", ModuleName)] public static partial string LastStreamError();
     [JSImport("poll", ModuleName)] public static partial int Poll([JSMarshalAs<JSType.MemoryView>] Span<int> pollables, [JSMarshalAs<JSType.MemoryView>] Span<int> ready);
     [JSImport("pollableReady", ModuleName)] public static partial bool PollableReady(int pollable);
+    [JSImport("pollableBlock", ModuleName)] public static partial void PollableBlock(int pollable);
     [JSImport("monotonicNow", ModuleName)] [return: JSMarshalAs<JSType.BigInt>] public static partial long MonotonicNow();
     [JSImport("subscribeDuration", ModuleName)] public static partial int SubscribeDuration([JSMarshalAs<JSType.BigInt>] long nanoseconds);
     [JSImport("subscribeInstant", ModuleName)] public static partial int SubscribeInstant([JSMarshalAs<JSType.BigInt>] long instant);

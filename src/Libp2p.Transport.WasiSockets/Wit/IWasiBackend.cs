@@ -64,6 +64,8 @@ public interface IWasiBackend
     /// <summary><c>poll</c>: blocks until one is ready; writes the ready indices, returns their count. Never call with an empty list.</summary>
     int Poll(ReadOnlySpan<int> pollables, Span<int> readyIndices);
     bool PollableReady(int pollable);
+    /// <summary><c>pollable.block</c>: only for short synchronous steps (bind, listen) where no await is possible.</summary>
+    void PollableBlock(int pollable);
     void DropPollable(int pollable);
 
     // wasi:clocks/monotonic-clock

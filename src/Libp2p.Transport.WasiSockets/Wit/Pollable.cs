@@ -11,6 +11,8 @@ public sealed class Pollable : IDisposable
     public int Handle => _handle != 0 ? _handle : throw new ObjectDisposedException(nameof(Pollable));
     public bool IsDisposed => _handle == 0;
     public bool Ready() => _backend.PollableReady(Handle);
+    /// <summary>Blocks the thread until ready: only for short synchronous steps (bind/listen).</summary>
+    public void Block() => _backend.PollableBlock(Handle);
 
     /// <summary>Slot used by a scheduler to wait on this pollable without allocating per wait.</summary>
     internal object? SchedulerState { get; set; }
