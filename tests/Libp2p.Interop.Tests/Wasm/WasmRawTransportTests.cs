@@ -1,0 +1,171 @@
+using System.Net;
+using System.Net.Sockets;
+using Libp2p.Interop.Tests.Infrastructure;
+
+namespace Libp2p.Interop.Tests.Wasm;
+
+/// <summary>
+/// The WASI TCP transport running inside WebAssembly (browser-wasm under Node, jco's preview2-shim as the WASI host)
+/// against native .NET sockets in this process. Each test is its own Node process with a hard timeout.
+/// </summary>
+[Collection(WasmAppCollection.Name)]
+public sealed class WasmRawTransportTests(WasmAppFixture app)
+{
+    private static readonly TimeSpan Hard = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Line = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Wasm_dials_native_echo_server_and_gets_every_byte_back()
+    {
+        await using var server = new NativeEchoServer(IPAddress.Loopback);
+        await using var wasm = app.Start(Hard, "raw-dial", $"/ip4/127.0.0.1/tcp/{server.Port}", "--bytes", "3000000");
+
+        var dialed = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "dialed"), Line));
+        Assert.Equal($"/ip4/127.0.0.1/tcp/{server.Port}", dialed.GetProperty("remote").GetString());
+        var echo = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "echo"), Line));
+        Assert.Equal(3000000, echo.GetProperty("bytes").GetInt64());
+        Assert.True(echo.GetProperty("ok").GetBoolean(), wasm.Stdout);
+        Assert.True(echo.GetProperty("eof").GetBoolean(), "the half-close should reach the native side and its EOF come back");
+        Assert.Equal(0, await wasm.WaitForExitAsync(Line));
+
+        // The dialer's local address as the Wasm side reported it is what the native listener saw.
+        var local = dialed.GetProperty("local").GetString()!;
+        lock (server.Accepted) Assert.Contains(server.Accepted, ep => local == $"/ip4/127.0.0.1/tcp/{ep.Port}");
+    }
+
+    [Fact]
+    public async Task Native_client_echoes_through_wasm_listener_and_incoming_carries_its_real_address()
+    {
+        await using var wasm = app.Start(Hard, "raw-echo-server", "--listen", "/ip4/127.0.0.1/tcp/0");
+        var listening = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "new-address"), Line));
+        var addr = listening.GetProperty("addr").GetString()!;
+        Assert.StartsWith("/ip4/127.0.0.1/tcp/", addr);
+        int port = int.Parse(addr["/ip4/127.0.0.1/tcp/".Length..]);
+        Assert.NotEqual(0, port);
+
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(IPAddress.Loopback, port).WaitAsync(Line);
+        var payload = new byte[200_000];
+        Random.Shared.NextBytes(payload);
+        var send = Task.Run(async () => { await client.SendAsync(payload); client.Shutdown(SocketShutdown.Send); });
+        var received = new MemoryStream();
+        var buffer = new byte[65536];
+        while (true)
+        {
+            int n = await client.ReceiveAsync(buffer, SocketFlags.None).WaitAsync(Line);
+            if (n == 0) break;
+            received.Write(buffer, 0, n);
+        }
+        await send.WaitAsync(Line);
+        Assert.Equal(payload, received.ToArray());
+
+        var incoming = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "incoming"), Line));
+        Assert.Equal($"/ip4/127.0.0.1/tcp/{((IPEndPoint)client.LocalEndPoint!).Port}", incoming.GetProperty("remote").GetString());
+        Assert.Equal(addr, incoming.GetProperty("local").GetString());
+    }
+
+    [Fact]
+    public async Task Two_listeners_announce_real_ports_self_dial_echoes_and_removal_expires_then_closes()
+    {
+        await using var wasm = app.Start(Hard, "lifecycle");
+        Assert.Equal(0, await wasm.WaitForExitAsync(Hard));
+        var lines = wasm.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(WasmAppFixture.Parse).ToList();
+        string Event(int i) => lines[i].GetProperty("event").GetString()!;
+
+        Assert.Equal(new[] { "new-address", "new-address", "incoming", "dialed", "echo", "address-expired", "listener-closed", "removed-again" },
+            lines.Select(l => l.GetProperty("event").GetString()!).ToArray());
+        var first = lines[0].GetProperty("addr").GetString()!;
+        var second = lines[1].GetProperty("addr").GetString()!;
+        Assert.NotEqual(first, second);
+        Assert.DoesNotContain("/tcp/0", new[] { first, second }.Select(a => a + "/"));
+        Assert.Equal(first, lines[2].GetProperty("local").GetString());
+        Assert.True(lines[3].GetProperty("matches_incoming_remote").GetBoolean());
+        Assert.True(lines[4].GetProperty("ok").GetBoolean());
+        Assert.Equal(second, lines[5].GetProperty("addr").GetString());
+        Assert.Equal(lines[1].GetProperty("listener").GetInt64(), lines[5].GetProperty("listener").GetInt64());
+        Assert.Equal(lines[1].GetProperty("listener").GetInt64(), lines[6].GetProperty("listener").GetInt64());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, lines[6].GetProperty("reason").ValueKind);
+        Assert.False(lines[7].GetProperty("found").GetBoolean());
+        Assert.Equal("address-expired", Event(5));
+    }
+
+    [Fact]
+    public async Task Wasm_dials_native_server_over_ipv6_loopback()
+    {
+        await using var server = new NativeEchoServer(IPAddress.IPv6Loopback);
+        await using var wasm = app.Start(Hard, "raw-dial", $"/ip6/::1/tcp/{server.Port}", "--bytes", "100000");
+        var dialed = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "dialed"), Line));
+        Assert.Equal($"/ip6/::1/tcp/{server.Port}", dialed.GetProperty("remote").GetString());
+        Assert.StartsWith("/ip6/::1/tcp/", dialed.GetProperty("local").GetString());
+        var echo = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "echo"), Line));
+        Assert.True(echo.GetProperty("ok").GetBoolean());
+        Assert.Equal(0, await wasm.WaitForExitAsync(Line));
+    }
+
+    [Fact]
+    public async Task Dns4_localhost_resolves_through_ip_name_lookup_and_dials()
+    {
+        await using (var resolve = app.Start(Hard, "resolve", "/dns4/localhost"))
+        {
+            var resolved = WasmAppFixture.Parse(await resolve.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "resolved"), Line));
+            var addrs = resolved.GetProperty("addrs").EnumerateArray().Select(a => a.GetString()).ToList();
+            Assert.Contains("127.0.0.1", addrs);
+            Assert.All(addrs, a => Assert.True(IPAddress.Parse(a!).AddressFamily == AddressFamily.InterNetwork, $"/dns4 gave {a}"));
+            Assert.Equal(0, await resolve.WaitForExitAsync(Line));
+        }
+
+        await using var server = new NativeEchoServer(IPAddress.Loopback);
+        await using var wasm = app.Start(Hard, "raw-dial", $"/dns4/localhost/tcp/{server.Port}", "--bytes", "1000");
+        var dialed = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "dialed"), Line));
+        Assert.Equal($"/ip4/127.0.0.1/tcp/{server.Port}", dialed.GetProperty("remote").GetString());
+        Assert.Equal(0, await wasm.WaitForExitAsync(Line));
+    }
+
+    [Fact]
+    public async Task Refused_dial_exits_1_with_the_error_code_named()
+    {
+        int port = NativeEchoServer.FreePort();
+        await using var wasm = app.Start(Hard, "raw-dial", $"/ip4/127.0.0.1/tcp/{port}");
+        Assert.Equal(1, await wasm.WaitForExitAsync(Hard));
+        Assert.Contains("connection-refused", wasm.Stderr);
+        Assert.Contains("TransportException", wasm.Stderr);
+        Assert.Single(wasm.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Port_zero_is_not_dialable()
+    {
+        await using var wasm = app.Start(Hard, "raw-dial", "/ip4/127.0.0.1/tcp/0");
+        Assert.Equal(1, await wasm.WaitForExitAsync(Hard));
+        Assert.Contains("TransportNotSupportedException", wasm.Stderr);
+    }
+
+    [Theory]
+    [InlineData("raw-dial", "/ip4/127.0.0.1/tcp/4001", "Dialing")]
+    [InlineData("raw-echo-server", "--listen", "Binding")]
+    public async Task Without_the_network_capability_dial_and_listen_fail_with_access_denied(string command, string arg, string operation)
+    {
+        string[] args = command == "raw-echo-server"
+            ? ["--deny-network", command, arg, "/ip4/127.0.0.1/tcp/0"]
+            : ["--deny-network", command, arg];
+        await using var wasm = app.Start(Hard, args);
+        Assert.Equal(1, await wasm.WaitForExitAsync(Hard));
+        var error = WasmAppFixture.Parse(wasm.Stderr.Trim());
+        Assert.Equal("NetworkAccessDeniedException", error.GetProperty("error").GetString());
+        var message = error.GetProperty("message").GetString()!;
+        Assert.StartsWith(operation, message);
+        Assert.Contains("access-denied", message);
+        Assert.Contains("-S inherit-network", message);
+        Assert.Contains("--wasi tcp=", message);
+    }
+
+    [Fact]
+    public async Task Ping_pong_over_native_echo_completes()
+    {
+        await using var server = new NativeEchoServer(IPAddress.Loopback);
+        await using var wasm = app.Start(Hard, "raw-ping", $"/ip4/127.0.0.1/tcp/{server.Port}", "--count", "200");
+        var ping = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "ping"), Line));
+        Assert.Equal(200, ping.GetProperty("count").GetInt32());
+        Assert.Equal(0, await wasm.WaitForExitAsync(Line));
+    }
+}
