@@ -14,8 +14,6 @@ namespace Libp2p.Transport.WasiSockets.Abi;
 [SupportedOSPlatform("browser")]
 public sealed class JsHostBackend : IWasiBackend
 {
-    internal const int AddressInts = 12;
-
     /// <summary>Option ids of the glue's <c>setOption</c>.</summary>
     internal enum Option { ListenBacklogSize = 0, KeepAliveEnabled, KeepAliveIdleTime, KeepAliveInterval, KeepAliveCount, HopLimit, ReceiveBufferSize, SendBufferSize }
 
@@ -30,8 +28,8 @@ public sealed class JsHostBackend : IWasiBackend
 
     public WasiResult StartBind(int socket, int network, in IpSocketAddress localAddress)
     {
-        Span<int> a = stackalloc int[AddressInts];
-        Encode(localAddress, a);
+        Span<int> a = stackalloc int[JsAddressCodec.AddressInts];
+        JsAddressCodec.Encode(localAddress, a);
         return Unit(JsHostImports.StartBind(socket, network, a));
     }
 
@@ -39,8 +37,8 @@ public sealed class JsHostBackend : IWasiBackend
 
     public WasiResult StartConnect(int socket, int network, in IpSocketAddress remoteAddress)
     {
-        Span<int> a = stackalloc int[AddressInts];
-        Encode(remoteAddress, a);
+        Span<int> a = stackalloc int[JsAddressCodec.AddressInts];
+        JsAddressCodec.Encode(remoteAddress, a);
         return Unit(JsHostImports.StartConnect(socket, network, a));
     }
 
@@ -63,16 +61,16 @@ public sealed class JsHostBackend : IWasiBackend
 
     public WasiResult<IpSocketAddress> LocalAddress(int socket)
     {
-        Span<int> a = stackalloc int[AddressInts];
+        Span<int> a = stackalloc int[JsAddressCodec.AddressInts];
         int r = JsHostImports.LocalAddress(socket, a);
-        return r < 0 ? WasiResult<IpSocketAddress>.Fail(Code(r)) : WasiResult<IpSocketAddress>.Ok(Decode(a));
+        return r < 0 ? WasiResult<IpSocketAddress>.Fail(Code(r)) : WasiResult<IpSocketAddress>.Ok(JsAddressCodec.Decode(a));
     }
 
     public WasiResult<IpSocketAddress> RemoteAddress(int socket)
     {
-        Span<int> a = stackalloc int[AddressInts];
+        Span<int> a = stackalloc int[JsAddressCodec.AddressInts];
         int r = JsHostImports.RemoteAddress(socket, a);
-        return r < 0 ? WasiResult<IpSocketAddress>.Fail(Code(r)) : WasiResult<IpSocketAddress>.Ok(Decode(a));
+        return r < 0 ? WasiResult<IpSocketAddress>.Fail(Code(r)) : WasiResult<IpSocketAddress>.Ok(JsAddressCodec.Decode(a));
     }
 
     public WasiResult SetListenBacklogSize(int socket, ulong value) => Set(socket, Option.ListenBacklogSize, value);
@@ -91,10 +89,10 @@ public sealed class JsHostBackend : IWasiBackend
 
     public WasiResult<IPAddress?> ResolveNextAddress(int stream)
     {
-        Span<int> a = stackalloc int[AddressInts];
+        Span<int> a = stackalloc int[JsAddressCodec.AddressInts];
         int r = JsHostImports.ResolveNextAddress(stream, a);
         if (r < 0) return WasiResult<IPAddress?>.Fail(Code(r));
-        return WasiResult<IPAddress?>.Ok(r == 0 ? null : Decode(a).ToIPEndPoint().Address);
+        return WasiResult<IPAddress?>.Ok(r == 0 ? null : JsAddressCodec.Decode(a).ToIPEndPoint().Address);
     }
 
     public int SubscribeResolveAddressStream(int stream) => JsHostImports.Subscribe(stream);
@@ -159,28 +157,4 @@ public sealed class JsHostBackend : IWasiBackend
     private static NetworkErrorCode Code(int r) => NetworkErrorCodes.FromDiscriminant(-r - 1);
     private static WasiResult Unit(int r) => r < 0 ? WasiResult.Fail(Code(r)) : WasiResult.Ok;
     private static WasiResult<int> Handle(int r) => r < 0 ? WasiResult<int>.Fail(Code(r)) : WasiResult<int>.Ok(r);
-
-    internal static void Encode(in IpSocketAddress a, Span<int> o)
-    {
-        o.Clear();
-        o[0] = (int)a.Family;
-        o[1] = a.Port;
-        o[2] = unchecked((int)a.FlowInfo);
-        o[3] = unchecked((int)a.ScopeId);
-        if (a.Family == IpAddressFamily.Ipv4) for (int i = 0; i < 4; i++) o[4 + i] = a.GetAddressByte(i);
-        else for (int i = 0; i < 8; i++) o[4 + i] = a.GetSegment(i);
-    }
-
-    internal static IpSocketAddress Decode(ReadOnlySpan<int> a)
-    {
-        if (a[0] == 0)
-        {
-            Span<byte> b = stackalloc byte[4];
-            for (int i = 0; i < 4; i++) b[i] = checked((byte)a[4 + i]);
-            return IpSocketAddress.V4(b, checked((ushort)a[1]));
-        }
-        Span<ushort> s = stackalloc ushort[8];
-        for (int i = 0; i < 8; i++) s[i] = checked((ushort)a[4 + i]);
-        return IpSocketAddress.V6FromSegments(s, checked((ushort)a[1]), unchecked((uint)a[2]), unchecked((uint)a[3]));
-    }
 }

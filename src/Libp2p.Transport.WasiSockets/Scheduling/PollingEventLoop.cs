@@ -96,6 +96,9 @@ public sealed class PollingEventLoop : IWasiScheduler
     {
         try
         {
+            // Never run a turn inside the caller that started the loop: waits must not complete synchronously
+            // (that would re-enter other waiters' continuations on the caller's stack and let a caller spin).
+            await _yieldToHost();
             while (true)
             {
                 Turn();

@@ -1,0 +1,75 @@
+using System.Net;
+using Libp2p.Multiformats;
+using Libp2p.Transport.WasiSockets;
+using Libp2p.Transport.WasiSockets.Wit;
+
+namespace Libp2p.Tests.WasiSockets;
+
+public class MultiaddrConversionTests
+{
+    [Fact]
+    public void Ip4_tcp_becomes_an_ipv4_socket_address()
+    {
+        var t = MultiaddrConversion.TryParse(Multiaddr.Parse("/ip4/10.1.2.3/tcp/4001"), out _)!.Value;
+        Assert.Equal(IpSocketAddress.V4([10, 1, 2, 3], 4001), t.Ip);
+        Assert.False(t.IsDns);
+        Assert.Null(MultiaddrConversion.WhyNotDialable(t));
+    }
+
+    [Fact]
+    public void Ip6_tcp_becomes_an_ipv6_socket_address_and_back()
+    {
+        var ma = Multiaddr.Parse("/ip6/2001:db8::7/tcp/443");
+        var t = MultiaddrConversion.TryParse(ma, out _)!.Value;
+        Assert.Equal(IpAddressFamily.Ipv6, t.Ip!.Value.Family);
+        Assert.Equal(0x2001, t.Ip.Value.GetSegment(0));
+        Assert.Equal(7, t.Ip.Value.GetSegment(7));
+        Assert.Equal(ma, MultiaddrConversion.ToMultiaddr(t.Ip.Value));
+    }
+
+    [Theory]
+    [InlineData("/dns/example.com/tcp/1", DnsFamily.Any)]
+    [InlineData("/dns4/example.com/tcp/1", DnsFamily.Ipv4)]
+    [InlineData("/dns6/example.com/tcp/1", DnsFamily.Ipv6)]
+    public void Dns_names_keep_the_family_filter(string text, DnsFamily family)
+    {
+        var t = MultiaddrConversion.TryParse(Multiaddr.Parse(text), out _)!.Value;
+        Assert.Equal("example.com", t.Host);
+        Assert.Equal(family, t.DnsFamily);
+        Assert.Equal(1, t.Port);
+        Assert.True(MultiaddrConversion.Accepts(DnsFamily.Ipv4, IPAddress.Loopback));
+        Assert.False(MultiaddrConversion.Accepts(DnsFamily.Ipv4, IPAddress.IPv6Loopback));
+        Assert.False(MultiaddrConversion.Accepts(DnsFamily.Ipv6, IPAddress.Loopback));
+    }
+
+    [Theory]
+    [InlineData("/ip4/127.0.0.1/tcp/0", "port 0")]
+    [InlineData("/ip4/0.0.0.0/tcp/4001", "unspecified")]
+    [InlineData("/ip6/::/tcp/4001", "unspecified")]
+    public void Port_zero_and_unspecified_ips_are_not_dialable(string text, string why)
+    {
+        var t = MultiaddrConversion.TryParse(Multiaddr.Parse(text), out _)!.Value;
+        Assert.Contains(why, MultiaddrConversion.WhyNotDialable(t));
+    }
+
+    [Theory]
+    [InlineData("/ip4/127.0.0.1/udp/1")]
+    [InlineData("/ip4/127.0.0.1")]
+    [InlineData("/ip4/127.0.0.1/tcp/1/ws")]
+    [InlineData("/dnsaddr/bootstrap.libp2p.io")]
+    public void Other_addresses_are_not_served(string text)
+    {
+        Assert.Null(MultiaddrConversion.TryParse(Multiaddr.Parse(text), out var reason));
+        Assert.False(string.IsNullOrEmpty(reason));
+    }
+
+    [Fact]
+    public void Ipv4_endpoint_round_trips_through_ip_socket_address()
+    {
+        var ep = new IPEndPoint(IPAddress.Parse("192.0.2.1"), 65535);
+        var a = IpSocketAddress.FromIPEndPoint(ep);
+        Assert.Equal(ep, a.ToIPEndPoint());
+        Assert.False(a.IsUnspecified);
+        Assert.True(IpSocketAddress.FromIPEndPoint(new IPEndPoint(IPAddress.Any, 1)).IsUnspecified);
+    }
+}

@@ -1,0 +1,140 @@
+using Libp2p.Transport.WasiSockets.Scheduling;
+using Libp2p.Transport.WasiSockets.Wit;
+
+namespace Libp2p.Tests.WasiSockets;
+
+/// <summary>
+/// The browser-wasm event loop on a virtual-time backend. The "host event loop" is pumped by the test on its own
+/// thread (each yield is a task the pump completes), so everything runs single-threaded and deterministically.
+/// </summary>
+public class PollingEventLoopTests
+{
+    private sealed class Host
+    {
+        private readonly Queue<TaskCompletionSource> _yields = new();
+        public FakeClockBackend Backend { get; } = new();
+        public PollingEventLoop Loop { get; }
+
+        public Host()
+        {
+            // Continuations must run inline on the loop as in browser-wasm (no SynchronizationContext there), not be
+            // posted to xunit's context.
+            SynchronizationContext.SetSynchronizationContext(null);
+            Loop = new PollingEventLoop(Backend, () => { var t = new TaskCompletionSource(); _yields.Enqueue(t); return t.Task; });
+        }
+
+        /// <summary>Runs host turns until <paramref name="until"/> completes; fails if it takes more than <paramref name="maxTurns"/>.</summary>
+        public void Run(Task until, int maxTurns = 10_000)
+        {
+            for (int i = 0; i < maxTurns && !until.IsCompleted; i++)
+            {
+                if (_yields.Count == 0) break;
+                _yields.Dequeue().SetResult();
+            }
+            Assert.True(until.IsCompleted, "the awaited work did not complete on the loop");
+        }
+    }
+
+    [Fact]
+    public void A_delay_on_the_loop_clock_fires_after_its_monotonic_duration()
+    {
+        var host = new Host();
+        ulong start = host.Backend.Now;
+        var delay = Task.Delay(TimeSpan.FromMilliseconds(250), host.Loop.TimeProvider);
+        host.Run(delay);
+        Assert.True(host.Backend.Now - start >= 250_000_000UL, $"only {(host.Backend.Now - start) / 1e6} ms passed");
+        Assert.Equal(1_000_000_000L, host.Loop.TimeProvider.TimestampFrequency);
+    }
+
+    [Fact]
+    public void A_wait_completes_when_its_pollable_is_ready_and_never_before()
+    {
+        var host = new Host();
+        using var pollable = new Pollable(host.Backend, host.Backend.NewPollable());
+        var wait = host.Loop.WaitAsync(pollable).AsTask();
+        bool pendingWhenMadeReady = false;
+        using var timer = host.Loop.TimeProvider.CreateTimer(_ =>
+        {
+            pendingWhenMadeReady = !wait.IsCompleted;
+            host.Backend.ReadyHandles.Add(pollable.Handle);
+        }, null, TimeSpan.FromMilliseconds(50), Timeout.InfiniteTimeSpan);
+        host.Run(wait);
+        Assert.True(pendingWhenMadeReady);
+        Assert.Contains(host.Backend.PollCalls, call => call.Contains(pollable.Handle));
+    }
+
+    [Fact]
+    public void Timers_fire_while_a_connection_is_always_ready()
+    {
+        var host = new Host();
+        using var busy = new Pollable(host.Backend, host.Backend.NewPollable());
+        host.Backend.ReadyHandles.Add(busy.Handle);
+        long spins = 0;
+        bool stop = false;
+        async Task BusyReader()
+        {
+            while (!stop) { await host.Loop.WaitAsync(busy); spins++; }
+        }
+        var reader = BusyReader();
+        var delay = Task.Delay(TimeSpan.FromMilliseconds(20), host.Loop.TimeProvider);
+        // The clock only moves when poll returns; a busy reader makes the loop poll with zero timeout,
+        // so advance virtual time per poll to model real time passing.
+        host.Backend.AdvancePerPoll = 100_000; // 0.1 ms
+        host.Run(delay);
+        stop = true;
+        host.Run(reader);
+        Assert.True(spins > 10, $"the busy reader ran {spins} times");
+    }
+
+    [Fact]
+    public void A_cancelled_wait_throws_and_its_pollable_is_no_longer_polled()
+    {
+        var host = new Host();
+        var pollable = new Pollable(host.Backend, host.Backend.NewPollable());
+        int handle = pollable.Handle;
+        using var cts = new CancellationTokenSource();
+        var wait = host.Loop.WaitAsync(pollable, cts.Token).AsTask();
+        cts.Cancel();
+        Assert.True(wait.IsCanceled);
+        pollable.Dispose(); // dropping after the cancelled wait must be safe: the loop no longer polls it
+        var delay = Task.Delay(TimeSpan.FromMilliseconds(10), host.Loop.TimeProvider);
+        host.Run(delay);
+        Assert.Contains(handle, host.Backend.Dropped);
+    }
+
+    [Fact]
+    public void A_wait_on_an_already_ready_pollable_completes_on_a_loop_turn_not_inside_the_call()
+    {
+        var host = new Host();
+        using var pollable = new Pollable(host.Backend, host.Backend.NewPollable());
+        host.Backend.ReadyHandles.Add(pollable.Handle);
+        var wait = host.Loop.WaitAsync(pollable);
+        Assert.False(wait.IsCompleted);
+        host.Run(wait.AsTask());
+    }
+
+    [Fact]
+    public void Yield_resumes_on_a_later_turn()
+    {
+        var host = new Host();
+        long before = host.Loop.Turns;
+        var y = host.Loop.YieldAsync().AsTask();
+        host.Run(y);
+        Assert.True(host.Loop.Turns > before);
+    }
+
+    [Fact]
+    public void Never_polls_an_empty_list_and_stops_when_idle()
+    {
+        var host = new Host();
+        var delay = Task.Delay(TimeSpan.FromMilliseconds(30), host.Loop.TimeProvider);
+        host.Run(delay);
+        var y = host.Loop.YieldAsync().AsTask();
+        host.Run(y);
+        Assert.All(host.Backend.PollCalls, call => Assert.NotEmpty(call));
+        // Nothing waits any more: the loop has stopped (a further yield restarts it).
+        int polls = host.Backend.PollCalls.Count;
+        host.Run(Task.CompletedTask);
+        Assert.Equal(polls, host.Backend.PollCalls.Count);
+    }
+}
