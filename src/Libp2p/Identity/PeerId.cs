@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using SimpleBase;
+using Libp2p.Multiformats;
 
 namespace Libp2p.Identity;
 
@@ -109,16 +109,12 @@ public sealed partial class PeerId : IEquatable<PeerId>
         if (text.Length > 2 * MaxLength) { error = "too long"; return false; }
         if (text[0] == '1' || text.StartsWith("Qm", StringComparison.Ordinal))
         {
-            byte[] raw;
-            try { raw = Base58.Bitcoin.Decode(text); }
-            catch (ArgumentException) { error = "not base58btc"; return false; }
+            if (!BigRadixBase.Base58Btc.TryDecode(text, out var raw)) { error = "not base58btc"; return false; }
             return TryFromBytes(raw, out id, out error);
         }
         if (text[0] == 'b' || text[0] == 'B')
         {
-            byte[] cid;
-            try { cid = Base32.Rfc4648.Decode(text.AsSpan(1)); }
-            catch (ArgumentException) { error = "not multibase base32"; return false; }
+            if (!RadixBase.Base32.TryDecode(text.AsSpan(1), allowPadding: false, out var cid)) { error = "not multibase base32"; return false; }
             // CIDv1: varint(1) varint(0x72) multihash
             if (cid.Length < 3 || cid[0] != 0x01) { error = "not a CIDv1"; return false; }
             if (cid[1] != LibP2pKeyCodec) { error = $"CID codec 0x{cid[1]:x2} is not libp2p-key (0x72)"; return false; }
@@ -135,11 +131,11 @@ public sealed partial class PeerId : IEquatable<PeerId>
         cid[0] = 0x01;
         cid[1] = LibP2pKeyCodec;
         _bytes.CopyTo(cid, 2);
-        return "b" + Base32.Rfc4648.Encode(cid, padding: false).ToLowerInvariant();
+        return "b" + RadixBase.Base32.Encode(cid);
     }
 
     /// <summary>The base58btc text form.</summary>
-    public override string ToString() => _text ??= Base58.Bitcoin.Encode(_bytes);
+    public override string ToString() => _text ??= BigRadixBase.Base58Btc.Encode(_bytes);
 
     public bool Equals(PeerId? other) => other is not null && _bytes.AsSpan().SequenceEqual(other._bytes);
     public override bool Equals(object? obj) => Equals(obj as PeerId);

@@ -1,36 +1,26 @@
+using SimpleBase;
+
 namespace Libp2p.Multiformats;
 
 /// <summary>
-/// A power-of-two base (16, 32, 64) as in RFC 4648: each character carries a fixed number of bits.
-/// Decoding is strict (alphabet, length and zero trailing bits) so that one text maps to one byte string.
+/// A power-of-two base (16, 32, 64, 64url) as in RFC 4648, printed without padding. The conversions are SimpleBase's
+/// (base16, base32) and the BCL's (base64, base64url); this class adds only the strictness multiaddr needs: one text
+/// maps to one byte string. Both libraries accept texts that encode no byte string (SimpleBase base32: a dangling
+/// character, non-zero trailing bits; the BCL: whitespace, non-zero trailing bits in Convert), so a decoded text is
+/// accepted only when encoding its bytes gives the same text back (ignoring case where the base does).
 /// </summary>
 internal sealed class RadixBase
 {
-    public static readonly RadixBase Base16 = new("0123456789abcdef", 4, caseInsensitive: true);
-    public static readonly RadixBase Base32 = new("abcdefghijklmnopqrstuvwxyz234567", 5, caseInsensitive: true);
-    public static readonly RadixBase Base64 = new("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 6, caseInsensitive: false);
-    public static readonly RadixBase Base64Url = new("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", 6, caseInsensitive: false);
+    private enum Kind { Base16, Base32, Base64, Base64Url }
 
-    private readonly string _alphabet;
-    private readonly int _bits;
-    private readonly sbyte[] _lookup = new sbyte[128];
+    public static readonly RadixBase Base16 = new(Kind.Base16);
+    public static readonly RadixBase Base32 = new(Kind.Base32);
+    public static readonly RadixBase Base64 = new(Kind.Base64);
+    public static readonly RadixBase Base64Url = new(Kind.Base64Url);
 
-    private RadixBase(string alphabet, int bitsPerChar, bool caseInsensitive)
-    {
-        _alphabet = alphabet;
-        _bits = bitsPerChar;
-        Array.Fill(_lookup, (sbyte)-1);
-        for (int i = 0; i < alphabet.Length; i++)
-        {
-            char c = alphabet[i];
-            _lookup[c] = (sbyte)i;
-            if (caseInsensitive)
-            {
-                _lookup[char.ToUpperInvariant(c)] = (sbyte)i;
-                _lookup[char.ToLowerInvariant(c)] = (sbyte)i;
-            }
-        }
-    }
+    private readonly Kind _kind;
+
+    private RadixBase(Kind kind) => _kind = kind;
 
     /// <summary>Decodes <paramref name="text"/>; trailing '=' padding is accepted only when <paramref name="allowPadding"/>.</summary>
     public bool TryDecode(ReadOnlySpan<char> text, bool allowPadding, out byte[] bytes)
@@ -38,52 +28,56 @@ internal sealed class RadixBase
         bytes = [];
         if (allowPadding)
             text = text.TrimEnd('=');
-        long totalBits = (long)text.Length * _bits;
-        // A last character that contributes no whole byte means the length is impossible.
-        if (totalBits % 8 >= _bits)
-            return false;
-        var result = new byte[totalBits / 8];
-        int acc = 0, accBits = 0, o = 0;
-        foreach (char c in text)
+        byte[]? decoded;
+        try
         {
-            int v = c < 128 ? _lookup[c] : -1;
-            if (v < 0)
-                return false;
-            acc = (acc << _bits) | v;
-            accBits += _bits;
-            if (accBits >= 8)
+            decoded = _kind switch
             {
-                accBits -= 8;
-                result[o++] = (byte)(acc >> accBits);
-                acc &= (1 << accBits) - 1;
-            }
+                Kind.Base16 => TryDecode(SimpleBase.Base16.LowerCase, text),
+                Kind.Base32 => TryDecode(SimpleBase.Base32.FileCoin, text),
+                Kind.Base64 => TryDecodeBase64(text),
+                _ => TryDecodeBase64Url(text),
+            };
         }
-        if (acc != 0) // non-zero trailing bits: not the canonical encoding of any byte string
+        catch (Exception e) when (e is ArgumentException or FormatException) // bad input is false, never an exception
+        {
             return false;
-        bytes = result;
+        }
+        var comparison = _kind is Kind.Base16 or Kind.Base32 ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        if (decoded is null || !Encode(decoded).AsSpan().Equals(text, comparison))
+            return false;
+        bytes = decoded;
         return true;
     }
 
-    /// <summary>Encodes without padding, in the alphabet's case.</summary>
-    public string Encode(ReadOnlySpan<byte> data)
+    /// <summary>Encodes without padding; base16 and base32 in lower case.</summary>
+    public string Encode(ReadOnlySpan<byte> data) => _kind switch
     {
-        int chars = (int)(((long)data.Length * 8 + _bits - 1) / _bits);
-        return string.Create(chars, (this, data.ToArray()), static (dest, state) =>
-        {
-            var (self, src) = state;
-            int acc = 0, accBits = 0, o = 0, mask = (1 << self._bits) - 1;
-            foreach (byte b in src)
-            {
-                acc = ((acc << 8) | b) & 0xFFFF;
-                accBits += 8;
-                while (accBits >= self._bits)
-                {
-                    accBits -= self._bits;
-                    dest[o++] = self._alphabet[(acc >> accBits) & mask];
-                }
-            }
-            if (accBits > 0)
-                dest[o] = self._alphabet[(acc << (self._bits - accBits)) & mask];
-        });
+        Kind.Base16 => SimpleBase.Base16.LowerCase.Encode(data),
+        Kind.Base32 => SimpleBase.Base32.FileCoin.Encode(data), // FileCoin is RFC 4648 base32 in lower case
+        Kind.Base64 => Convert.ToBase64String(data).TrimEnd('='),
+        _ => System.Buffers.Text.Base64Url.EncodeToString(data),
+    };
+
+    private static byte[]? TryDecode(INonAllocatingBaseCoder coder, ReadOnlySpan<char> text)
+    {
+        var buffer = new byte[coder.GetSafeByteCountForDecoding(text)];
+        return coder.TryDecode(text, buffer, out int written) ? Trim(buffer, written) : null;
     }
+
+    // Convert wants padded input; the padding is put back here and the canonical check compares without it.
+    private static byte[]? TryDecodeBase64(ReadOnlySpan<char> text)
+    {
+        string padded = string.Concat(text, "===".AsSpan(0, (4 - text.Length % 4) % 4));
+        var buffer = new byte[padded.Length / 4 * 3];
+        return Convert.TryFromBase64String(padded, buffer, out int written) ? Trim(buffer, written) : null;
+    }
+
+    private static byte[]? TryDecodeBase64Url(ReadOnlySpan<char> text)
+    {
+        var buffer = new byte[System.Buffers.Text.Base64Url.GetMaxDecodedLength(text.Length)];
+        return System.Buffers.Text.Base64Url.TryDecodeFromChars(text, buffer, out int written) ? Trim(buffer, written) : null;
+    }
+
+    private static byte[] Trim(byte[] buffer, int written) => written == buffer.Length ? buffer : buffer[..written];
 }
