@@ -25,6 +25,8 @@ internal sealed class BigRadixBase
     public bool TryDecode(ReadOnlySpan<char> text, out byte[] bytes)
     {
         bytes = [];
+        if (!IsVisibleAscii(text))
+            return false;
         try
         {
             var buffer = new byte[_spanCoder.GetSafeByteCountForDecoding(text)];
@@ -40,4 +42,11 @@ internal sealed class BigRadixBase
     }
 
     public string Encode(ReadOnlySpan<byte> data) => _coder.Encode(data);
+
+    /// <summary>
+    /// Every alphabet here is visible ASCII, and text outside it must not reach the libraries: SimpleBase 5.6.4 indexes
+    /// its 127-entry lookup table with the raw character (IndexOutOfRangeException from DEL or any non-ASCII
+    /// character), and the BCL's Base64Url read out of bounds on non-ASCII input (dotnet/runtime#124513).
+    /// </summary>
+    internal static bool IsVisibleAscii(ReadOnlySpan<char> text) => !text.ContainsAnyExceptInRange('!', '~');
 }

@@ -28,6 +28,8 @@ internal sealed class RadixBase
         bytes = [];
         if (allowPadding)
             text = text.TrimEnd('=');
+        if (!BigRadixBase.IsVisibleAscii(text))
+            return false;
         byte[]? decoded;
         try
         {
