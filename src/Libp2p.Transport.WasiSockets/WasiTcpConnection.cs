@@ -42,8 +42,15 @@ public sealed class WasiTcpConnection : IRawConnection
 
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (buffer.IsEmpty) return 0;
         using var linked = Link(cancellationToken, out var token);
+        if (buffer.IsEmpty)
+        {
+            // The zero-byte read of IDuplexStream: wait until the input stream is readable (bytes, EOF or an
+            // error), consume nothing. The layers above rent their buffers only after this returns.
+            ThrowIfClosed();
+            await Wait(_input.Pollable, token);
+            return 0;
+        }
         while (true)
         {
             ThrowIfClosed();
