@@ -14,6 +14,12 @@ namespace Libp2p.Core;
 public interface IDuplexStream : IAsyncDisposable
 {
     /// <summary>Reads at most <paramref name="buffer"/>.Length bytes; 0 means the remote closed its write side (EOF).</summary>
+    /// <remarks>
+    /// Zero-byte read (the Kestrel pattern, so that an idle reader holds no buffer): <c>ReadAsync</c> with an empty
+    /// buffer waits until data is available, the end of the stream is reached, or an error occurs, consumes nothing,
+    /// and returns 0 (an error is thrown as a real read would throw it); callers then read for real. Readers that
+    /// rent their buffer await a zero-byte read first, rent, read, and return the buffer once it is drained.
+    /// </remarks>
     ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
 
     /// <summary>Writes all of <paramref name="buffer"/>; completes when the layer below accepted it.</summary>

@@ -28,11 +28,18 @@ public static class InMemoryDuplex
 
         public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
-            if (buffer.Length == 0) return 0;
             while (true)
             {
                 ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                 var seq = result.Buffer;
+                if (buffer.Length == 0)
+                {
+                    // Zero-byte read: data (or the end) is there; consume and examine nothing, so the next
+                    // ReadAsync returns the same bytes at once.
+                    reader.AdvanceTo(seq.Start, seq.Start);
+                    if (!seq.IsEmpty || result.IsCompleted || result.IsCanceled) return 0;
+                    continue;
+                }
                 if (!seq.IsEmpty)
                 {
                     int n = (int)Math.Min(seq.Length, buffer.Length);
@@ -49,6 +56,7 @@ public static class InMemoryDuplex
         {
             if (_writeClosed) throw new InvalidOperationException("The write side is closed.");
             FlushResult r = await writer.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (r.IsCanceled) throw new IOException("The stream was aborted.");
             if (r.IsCompleted) throw new IOException("The remote end stopped reading.");
         }
 
@@ -62,6 +70,7 @@ public static class InMemoryDuplex
         {
             _writeClosed = true;
             var error = reason ?? new IOException("The stream was aborted.");
+            writer.CancelPendingFlush(); // a write waiting for room fails now, as on a reset socket
             writer.Complete(error);
             reader.Complete(error);
         }

@@ -13,6 +13,8 @@ namespace Libp2p.Noise;
 /// Writes encrypt straight from the caller's memory into a pooled buffer, up to four frames of it, which leaves
 /// in one inner write. Reads pull as much as the inner stream has into a receive buffer that can hold several
 /// frames, and decrypt in place (or straight into the caller's buffer when the whole frame fits).
+/// Both buffers are pooled and held only while they hold bytes: an idle connection keeps none (the receive side
+/// waits for data with a zero-byte read of the inner stream before it rents; see <see cref="IDuplexStream.ReadAsync"/>).
 /// Nothing is allocated per read or write. One reader and one writer may run concurrently.
 /// </summary>
 public sealed class NoiseConnection : IDuplexStream
@@ -27,12 +29,14 @@ public sealed class NoiseConnection : IDuplexStream
     // Frames sealed into one inner write (about 256 KiB): fewer syscalls, while the batch stays a pooled buffer
     // held only during the write, so an idle connection keeps no send buffer.
     private const int MaxFramesPerWrite = 4;
-    // Two whole frames: one being decrypted and room for the next to arrive in the same inner read.
-    private const int ReceiveBufferSize = 2 * (LengthPrefix + MaxFrameLength);
+    // One whole frame and most of the next, so the next can arrive in the same inner read; exactly a pool
+    // bucket (2 * 65537 would round up to 256 KiB).
+    private const int ReceiveBufferSize = 128 * 1024;
 
     private readonly NoiseCipherState _send;
     private readonly NoiseCipherState _receive;
-    private readonly byte[] _receiveBuffer = new byte[ReceiveBufferSize];
+    private byte[] _receiveBuffer = [];   // rented while it holds bytes (or a read is filling it), else empty
+    private bool _innerHasData;           // a zero-byte read of the inner stream said data is there
     private int _rawStart, _rawEnd;       // received, not yet decrypted
     private int _plainStart, _plainEnd;   // decrypted, not yet handed out
     private bool _endOfStream;
@@ -66,7 +70,7 @@ public sealed class NoiseConnection : IDuplexStream
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_readFailure is not null) throw _readFailure;
-        if (buffer.IsEmpty) return 0;
+        if (buffer.IsEmpty) return await WaitForDataAsync(cancellationToken).ConfigureAwait(false);
         while (true)
         {
             if (_plainEnd > _plainStart)
@@ -74,10 +78,15 @@ public sealed class NoiseConnection : IDuplexStream
                 int n = Math.Min(buffer.Length, _plainEnd - _plainStart);
                 _receiveBuffer.AsSpan(_plainStart, n).CopyTo(buffer.Span);
                 _plainStart += n;
+                ReleaseReceiveBufferIfDrained();
                 return n;
             }
             if (_endOfStream) return 0;
-            if (!await FillAsync(LengthPrefix, cancellationToken).ConfigureAwait(false)) return 0;
+            if (!await FillAsync(LengthPrefix, cancellationToken).ConfigureAwait(false))
+            {
+                ReleaseReceiveBufferIfDrained();
+                return 0;
+            }
             int length = BinaryPrimitives.ReadUInt16BigEndian(_receiveBuffer.AsSpan(_rawStart));
             if (length < ChaCha20Poly1305Cipher.TagSize)
                 throw FailRead($"A Noise frame of {length} bytes is shorter than its authentication tag.");
@@ -95,6 +104,7 @@ public sealed class NoiseConnection : IDuplexStream
                 // The whole frame fits: decrypt straight into the caller's memory, skipping a copy.
                 if (!_receive.TryDecryptWithAd([], ciphertext, buffer.Span, out _))
                     throw FailRead("A Noise frame failed authentication.");
+                ReleaseReceiveBufferIfDrained();
                 return plainLength;
             }
             if (!_receive.TryDecryptWithAd([], ciphertext, ciphertext, out _))
@@ -102,6 +112,7 @@ public sealed class NoiseConnection : IDuplexStream
             _plainStart = bodyStart;
             _plainEnd = bodyStart + plainLength;
             // An empty frame carries nothing; go on to the next rather than report EOF.
+            ReleaseReceiveBufferIfDrained();
         }
     }
 
@@ -151,6 +162,31 @@ public sealed class NoiseConnection : IDuplexStream
         _receive.Dispose();
     }
 
+    /// <summary>Whether the receive buffer is rented right now (tests: an idle connection must hold none).</summary>
+    internal bool HoldsReceiveBuffer => _receiveBuffer.Length != 0;
+
+    /// <summary>
+    /// The zero-byte read: returns at once when bytes are buffered here (plaintext, or ciphertext a real read will
+    /// work on) or the stream ended; otherwise waits on a zero-byte read of the inner stream, holding no buffer.
+    /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> WaitForDataAsync(CancellationToken cancellationToken)
+    {
+        if (_plainEnd > _plainStart || _rawEnd > _rawStart || _endOfStream || _innerHasData) return 0;
+        await Inner.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        _innerHasData = true; // the next fill rents and reads without waiting again
+        return 0;
+    }
+
+    // Nothing left to hand out and no partial frame: give the buffer back so an idle connection holds none.
+    private void ReleaseReceiveBufferIfDrained()
+    {
+        if (_plainEnd > _plainStart || _rawEnd > _rawStart || _receiveBuffer.Length == 0) return;
+        ArrayPool<byte>.Shared.Return(_receiveBuffer);
+        _receiveBuffer = [];
+        _rawStart = _rawEnd = _plainStart = _plainEnd = 0;
+    }
+
     /// <summary>Test hook: moves both nonce counters, to reach exhaustion without 2^64 frames.</summary>
     internal void SetNonces(ulong send, ulong receive)
     {
@@ -171,6 +207,14 @@ public sealed class NoiseConnection : IDuplexStream
             if (_rawStart == _rawEnd)
             {
                 _rawStart = _rawEnd = 0;
+                if (_receiveBuffer.Length == 0)
+                {
+                    // Nothing buffered: wait for data before renting, so a connection that stays idle here holds
+                    // no buffer. Skipped when a zero-byte read from above just said data is there.
+                    if (!_innerHasData)
+                        await Inner.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    _receiveBuffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+                }
             }
             else if (_receiveBuffer.Length - _rawStart < needed)
             {
@@ -178,6 +222,7 @@ public sealed class NoiseConnection : IDuplexStream
                 _rawEnd -= _rawStart;
                 _rawStart = 0;
             }
+            _innerHasData = false;
             int n = await Inner.ReadAsync(_receiveBuffer.AsMemory(_rawEnd), cancellationToken).ConfigureAwait(false);
             if (n == 0)
             {

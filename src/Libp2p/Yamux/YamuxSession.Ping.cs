@@ -1,10 +1,13 @@
 namespace Libp2p.Yamux;
 
 // Ping (spec: SYN carries an opaque value, the answer is ACK with the same value), RTT measurement,
-// and the keep-alive loop. One ping is outstanding at a time; concurrent PingAsync calls share it (as js does).
+// and the keep-alive timer. One ping is outstanding at a time; concurrent PingAsync calls share it (as js does).
+// A ping nobody awaits (start-up RTT, keep-alive) allocates nothing: the completion source exists only for callers.
 public sealed partial class YamuxSession
 {
-    private TaskCompletionSource<TimeSpan>? _ping;
+    private TaskCompletionSource<TimeSpan>? _ping; // only while a PingAsync caller waits
+    private bool _pingOutstanding;
+    private ITimer? _keepAliveTimer;
     private uint _pingId;
     private long _pingStartTimestamp;
     private TimeSpan? _roundTripTime;
@@ -21,7 +24,8 @@ public sealed partial class YamuxSession
         lock (SyncRoot)
         {
             if (_terminated || _outputClosed) throw ClosedException();
-            answered = StartPingLocked();
+            StartPingLocked();
+            answered = (_ping ??= new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
         return await answered.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -30,64 +34,53 @@ public sealed partial class YamuxSession
     {
         lock (SyncRoot)
         {
-            if (!_terminated && !_outputClosed) _ = StartPingLocked();
+            if (!_terminated && !_outputClosed) StartPingLocked();
         }
     }
 
-    private Task<TimeSpan> StartPingLocked()
+    private void StartPingLocked()
     {
-        if (_ping is null)
-        {
-            _ping = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _pingId++;
-            _pingStartTimestamp = _time.GetTimestamp();
-            EnqueueControl(new YamuxHeader(YamuxFrameType.Ping, YamuxFlags.Syn, 0, _pingId));
-        }
-        return _ping.Task;
+        if (_pingOutstanding) return;
+        _pingOutstanding = true;
+        _pingId++;
+        _pingStartTimestamp = _time.GetTimestamp();
+        EnqueueControl(new YamuxHeader(YamuxFrameType.Ping, YamuxFlags.Syn, 0, _pingId));
     }
 
     private void OnPongLocked(uint opaque)
     {
         // An answer we did not ask for is ignored (go-yamux does the same; js calls it a protocol error).
-        if (_ping is null || opaque != _pingId) return;
+        if (!_pingOutstanding || opaque != _pingId) return;
+        _pingOutstanding = false;
         var rtt = _time.GetElapsedTime(_pingStartTimestamp);
         _roundTripTime = rtt;
         var ping = _ping;
         _ping = null;
-        ping.TrySetResult(rtt);
+        ping?.TrySetResult(rtt);
     }
 
     private void FailPingLocked(Exception error)
     {
+        _pingOutstanding = false;
         var ping = _ping;
         _ping = null;
         if (ping is not null)
         {
             ping.TrySetException(error);
-            _ = ping.Task.Exception; // observed: keep-alive pings have nobody awaiting them
+            _ = ping.Task.Exception; // observed: a caller may have stopped waiting (cancelled)
         }
     }
 
     /// <summary>
-    /// Sends a ping every interval. An unanswered ping is not fatal here (js neither closes on it); it keeps the
-    /// connection busy for middleboxes and refreshes the RTT when answered.
+    /// Sends a ping every interval, from one periodic timer of the session's <see cref="TimeProvider"/> (nothing is
+    /// allocated per tick). An unanswered ping is not fatal here (js neither closes on it); it keeps the connection
+    /// busy for middleboxes and refreshes the RTT when answered.
     /// </summary>
-    private async Task KeepAliveLoopAsync()
+    private void StartKeepAlive()
     {
         if (_options.KeepAliveInterval is not { } interval) return;
-        try
-        {
-            Task delay = Task.Delay(interval, _time, _shutdown.Token);
-            while (true)
-            {
-                await delay.ConfigureAwait(false);
-                // Arm the next interval before pinging, so the timer is registered by the time the ping is visible.
-                delay = Task.Delay(interval, _time, _shutdown.Token);
-                StartPing();
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        _keepAliveTimer = _time.CreateTimer(static state => ((YamuxSession)state!).StartPing(), this, interval, interval);
     }
+
+    private void StopKeepAlive() => _keepAliveTimer?.Dispose();
 }

@@ -6,6 +6,8 @@ namespace Libp2p.Yamux;
 // The read loop: parses frames from the connection through one pooled input buffer and dispatches them.
 // Data payloads go straight into the stream's receive buffer (copied from the input buffer, or read
 // directly from the connection when large), so a payload is never staged twice.
+// The input buffer is rented only while it holds bytes: between frames with nothing buffered the loop waits
+// with a zero-byte read (IDuplexStream's contract), so an idle session holds no input buffer.
 public sealed partial class YamuxSession
 {
     private const int InputBufferSize = 64 * 1024;
@@ -15,13 +17,17 @@ public sealed partial class YamuxSession
 
     private async Task ReadLoopAsync()
     {
-        _input = ArrayPool<byte>.Shared.Rent(InputBufferSize);
         Exception? error = null;
         YamuxGoAwayCode? goAway = null;
         try
         {
             while (!Volatile.Read(ref _terminated))
             {
+                if (_inputCount == 0)
+                {
+                    ReturnReadBuffers();
+                    await _connection.ReadAsync(Memory<byte>.Empty, _shutdown.Token).ConfigureAwait(false);
+                }
                 if (!await FillInputAsync(YamuxHeader.Size).ConfigureAwait(false))
                 {
                     if (_inputCount != 0) throw new YamuxProtocolException("The connection ended inside a frame header.");
@@ -50,10 +56,19 @@ public sealed partial class YamuxSession
         Terminate(error, goAway);
     }
 
+    /// <summary>Whether the read loop holds its input buffer right now (tests: an idle session must hold none).</summary>
+    internal bool HoldsInputBuffer => _input.Length != 0;
+
+    private void EnsureInputBuffer()
+    {
+        if (_input.Length == 0) _input = ArrayPool<byte>.Shared.Rent(InputBufferSize);
+    }
+
     private void ReturnReadBuffers()
     {
         var input = _input;
         _input = [];
+        _inputStart = 0;
         if (input.Length > 0) ArrayPool<byte>.Shared.Return(input);
     }
 
@@ -192,6 +207,7 @@ public sealed partial class YamuxSession
     private async ValueTask<bool> FillInputAsync(int count)
     {
         if (_inputCount == 0) _inputStart = 0;
+        EnsureInputBuffer();
         while (_inputCount < count)
         {
             if (_inputStart + count > _input.Length)
@@ -214,7 +230,7 @@ public sealed partial class YamuxSession
         while (!destination.IsEmpty)
         {
             _inputStart = 0;
-            if (destination.Length >= _input.Length / 2)
+            if (destination.Length >= InputBufferSize / 2)
             {
                 int n = await _connection.ReadAsync(destination, _shutdown.Token).ConfigureAwait(false);
                 if (n == 0) throw new YamuxProtocolException("The connection ended inside a frame.");
@@ -222,6 +238,7 @@ public sealed partial class YamuxSession
             }
             else
             {
+                EnsureInputBuffer();
                 int n = await _connection.ReadAsync(_input, _shutdown.Token).ConfigureAwait(false);
                 if (n == 0) throw new YamuxProtocolException("The connection ended inside a frame.");
                 _inputCount = n;
@@ -252,6 +269,7 @@ public sealed partial class YamuxSession
             remaining -= take;
             if (remaining == 0) return;
             _inputStart = 0;
+            EnsureInputBuffer();
             int n = await _connection.ReadAsync(_input, _shutdown.Token).ConfigureAwait(false);
             if (n == 0) throw new YamuxProtocolException("The connection ended inside a frame.");
             _inputCount = n;

@@ -84,9 +84,10 @@ public sealed partial class YamuxSession : IAsyncDisposable
     {
         Task pump = WritePumpAsync();
         Task read = ReadLoopAsync();
-        Task keepAlive = KeepAliveLoopAsync();
+        StartKeepAlive();
         StartPing(); // measures the RTT that window auto-tuning needs
         await read.ConfigureAwait(false); // ends by terminating the session
+        StopKeepAlive();
         if (!pump.IsCompleted)
         {
             // The pump flushes GoAway/RST and closes our write side; a peer that stops reading must not hold us forever.
@@ -100,7 +101,6 @@ public sealed partial class YamuxSession : IAsyncDisposable
             timeout.Cancel();
             await pump.ConfigureAwait(false);
         }
-        await keepAlive.ConfigureAwait(false);
         try { await _connection.DisposeAsync().ConfigureAwait(false); }
         catch (Exception ex) { _log?.LogDebug(ex, "Disposing the connection failed."); }
         ReturnReadBuffers();
@@ -255,7 +255,7 @@ public sealed partial class YamuxSession : IAsyncDisposable
 
     /// <summary>
     /// Ends the session: live streams fail, acceptors and pings fail, the pump flushes (GoAway if given) and closes
-    /// our write side. The read loop and keep-alive stop through <see cref="_shutdown"/>.
+    /// our write side. The read loop stops through <see cref="_shutdown"/>, the keep-alive timer after it.
     /// </summary>
     private void TerminateLocked(Exception? error, YamuxGoAwayCode? goAway)
     {
@@ -275,7 +275,7 @@ public sealed partial class YamuxSession : IAsyncDisposable
         FailAcceptWaitersLocked();
         FailPingLocked(closed);
         SignalPumpLocked();
-        // CancelAsync runs the callbacks (pending connection read, keep-alive delay) off this lock.
+        // CancelAsync runs the callbacks (the pending connection read) off this lock.
         _ = _shutdown.CancelAsync();
     }
 

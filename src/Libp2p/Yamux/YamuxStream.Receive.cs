@@ -2,9 +2,10 @@ using System.Buffers;
 
 namespace Libp2p.Yamux;
 
-// The read side: a ring buffer that holds at most the window we granted (allocated lazily from the pool,
-// grown with the window, returned when the stream is done), and window credit returned as the application
-// consumes, with auto-tuning of the window from the measured RTT.
+// The read side: a ring buffer that holds at most the window we granted (rented from the pool when a payload
+// arrives, grown with the window, returned as soon as the application has drained it, so an idle stream holds
+// none), and window credit returned as the application consumes, with auto-tuning of the window from the
+// measured RTT. A zero-byte read waits for data, FIN or an error without taking anything (IDuplexStream's contract).
 public sealed partial class YamuxStream
 {
     private const int MinReceiveBuffer = 4 * 1024;
@@ -24,6 +25,9 @@ public sealed partial class YamuxStream
     private CancellationTokenRegistration _readRegistration;
     private CancellationToken _readToken;
 
+    /// <summary>Whether the receive ring is rented right now (tests: an idle stream must hold none).</summary>
+    internal bool HoldsReceiveBuffer { get { lock (SyncRoot) return _receiveBuffer is not null; } }
+
     /// <summary>The current receive window (tests and diagnostics).</summary>
     internal int ReceiveWindow { get { lock (SyncRoot) return _receiveWindow; } }
 
@@ -34,7 +38,8 @@ public sealed partial class YamuxStream
             if (_readOp.IsPending) throw new InvalidOperationException("A read is already in progress on this stream.");
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_resetError is not null) throw _resetError;
-            if (buffer.IsEmpty) return new ValueTask<int>(0);
+            // A zero-byte read returns at once when data is buffered, else waits below like any read; the
+            // completion then copies nothing and reports 0.
             if (_receiveCount > 0)
             {
                 int n = CopyOutLocked(buffer.Span);
@@ -145,8 +150,9 @@ public sealed partial class YamuxStream
         buffer.AsSpan(0, n - first).CopyTo(destination[first..]);
         _receiveHead = (_receiveHead + n) % buffer.Length;
         _receiveCount -= n;
-        // Not while the read loop is filling the region after the data: it was handed out relative to this head.
-        if (_receiveCount == 0 && !_receiveWriting) _receiveHead = 0;
+        // Drained: back to the pool (the next payload rents again). Not while the read loop is filling the region
+        // after the data: it was handed out relative to this head.
+        if (_receiveCount == 0 && !_receiveWriting) ReleaseReceiveBufferLocked();
         return n;
     }
 
@@ -185,10 +191,13 @@ public sealed partial class YamuxStream
         int size = (int)Math.Max(MinReceiveBuffer, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)needed));
         var grown = ArrayPool<byte>.Shared.Rent(size);
         int count = _receiveCount;
-        if (_receiveBuffer is not null)
+        if (_receiveBuffer is { } old)
         {
-            CopyOutLocked(grown.AsSpan(0, count)); // linearise
-            ArrayPool<byte>.Shared.Return(_receiveBuffer);
+            // Linearise (not through CopyOutLocked, which would hand the drained ring back to the pool).
+            int first = Math.Min(count, old.Length - _receiveHead);
+            old.AsSpan(_receiveHead, first).CopyTo(grown);
+            old.AsSpan(0, count - first).CopyTo(grown.AsSpan(first));
+            ArrayPool<byte>.Shared.Return(old);
         }
         _receiveBuffer = grown;
         _receiveHead = 0;

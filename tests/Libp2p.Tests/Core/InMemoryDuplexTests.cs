@@ -15,4 +15,11 @@ public class InMemoryDuplexTests
         Assert.Equal(new byte[] { 1, 2, 3 }, buf[..3]);
         Assert.Equal(0, await b.ReadAsync(buf));
     }
+
+    [Fact]
+    public async Task ZeroByteReadWaitsForDataConsumesNothingAndReturnsZero()
+    {
+        var (a, b) = InMemoryDuplex.CreatePair();
+        await Libp2p.Tests.Core.ZeroByteReadContract.AssertAsync(a, b);
+    }
 }

@@ -43,6 +43,49 @@ public class NoiseConnectionTests
     }
 
     [Fact]
+    public async Task ZeroByteReadWaitsForDataConsumesNothingAndReturnsZero()
+    {
+        var (a, b) = NoiseTestPairs.Connected();
+        await Libp2p.Tests.Core.ZeroByteReadContract.AssertAsync(a, b);
+    }
+
+    [Fact]
+    public async Task ZeroByteReadReturnsAtOnceWhilePlaintextIsBuffered()
+    {
+        var (a, b) = NoiseTestPairs.Connected();
+        await a.WriteAsync(new byte[1000]).AsTask().WaitAsync(Timeout);
+        var first = new byte[10];
+        Assert.Equal(10, await b.ReadAsync(first).AsTask().WaitAsync(Timeout));
+        Assert.True(b.HoldsReceiveBuffer); // 990 bytes of plaintext are still buffered
+        Assert.Equal(0, await b.ReadAsync(Memory<byte>.Empty).AsTask().WaitAsync(Timeout));
+        Assert.Equal(990, (await ReadAll(b, 990)).Length);
+    }
+
+    [Fact]
+    public async Task AnIdleConnectionHoldsNoReceiveBufferEvenWithAReadPending()
+    {
+        var (a, b) = NoiseTestPairs.Connected();
+        Assert.False(b.HoldsReceiveBuffer);
+        // Traffic in several sizes: frames decrypted straight into the caller's buffer, and frames handed out in pieces.
+        foreach (int size in new[] { 1, 5000, 200_000 })
+        {
+            var data = RandomNumberGenerator.GetBytes(size);
+            var write = a.WriteAsync(data).AsTask();
+            Assert.Equal(data, await ReadAll(b, size, chunk: 3000));
+            await write.WaitAsync(Timeout);
+            Assert.False(b.HoldsReceiveBuffer, $"the receive buffer is still held after {size} bytes were drained");
+        }
+        // A real read waiting for the next frame waits with a zero-byte read below, without a buffer.
+        var pending = b.ReadAsync(new byte[100]).AsTask();
+        await Task.Delay(50);
+        Assert.False(pending.IsCompleted);
+        Assert.False(b.HoldsReceiveBuffer);
+        await a.WriteAsync("x"u8.ToArray()).AsTask().WaitAsync(Timeout);
+        Assert.Equal(1, await pending.WaitAsync(Timeout));
+        Assert.False(b.HoldsReceiveBuffer);
+    }
+
+    [Fact]
     public async Task BothDirectionsAtOnceWithManagedCrypto()
     {
         var (a, b) = NoiseTestPairs.Connected(CryptoProvider.Managed);

@@ -36,6 +36,16 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
         Assert.Equal(client.LocalAddress, server.RemoteAddress);
     }
 
+    [Fact]
+    public async Task Zero_byte_read_waits_for_data_consumes_nothing_and_returns_zero()
+    {
+        var address = await _transport.ListenOneAsync("/ip4/127.0.0.1/tcp/0");
+        await using var client = await _transport.DialAsync(address).AsTask().WaitAsync(TransportTestExtensions.Timeout);
+        var incoming = await _transport.NextAsync<TransportEvent.Incoming>();
+        await using var server = incoming.Connection;
+        await Libp2p.Tests.Core.ZeroByteReadContract.AssertAsync(client, server);
+    }
+
     [Theory]
     [InlineData("/ip4/127.0.0.1/tcp/0")]
     [InlineData("/ip4/0.0.0.0/tcp/4001")]

@@ -9,7 +9,8 @@ namespace Libp2p.Transports.Tcp;
 /// A raw TCP connection. Reads and writes go straight to the socket's pooled awaitable operations
 /// (<see cref="Socket.ReceiveAsync(Memory{byte}, SocketFlags, CancellationToken)"/>), and the
 /// async wrappers use pooled builders, so the data path allocates nothing. One read and one write
-/// may be in flight at once, as <see cref="Core.IDuplexStream"/> allows.
+/// may be in flight at once, as <see cref="Core.IDuplexStream"/> allows. A zero-byte read waits for readability
+/// without a buffer: on Linux the socket layer peeks one byte (MSG_PEEK), so it consumes nothing.
 /// </summary>
 public sealed class TcpConnection : IRawConnection
 {

@@ -1,0 +1,91 @@
+using System.Security.Cryptography;
+using Libp2p.Core;
+using Libp2p.Tests.Noise;
+using Libp2p.Yamux;
+using static Libp2p.Tests.Yamux.YamuxTestData;
+
+namespace Libp2p.Tests.Yamux;
+
+/// <summary>An idle session holds no pooled buffer (input buffer, stream rings, Noise receive buffer), and streams keep IDuplexStream's zero-byte read contract.</summary>
+public class YamuxIdleMemoryTests
+{
+    private static readonly YamuxOptions Options = new() { KeepAliveInterval = null };
+
+    [Fact]
+    public async Task ZeroByteReadOnAStreamWaitsForDataConsumesNothingAndReturnsZero()
+    {
+        var (a, b) = InMemoryDuplex.CreatePair();
+        await using var client = new YamuxSession(a, isInitiator: true, Options);
+        await using var server = new YamuxSession(b, isInitiator: false, Options);
+        client.Start();
+        server.Start();
+        var outbound = await client.OpenStreamAsync().AsTask().WaitAsync(TestTimeout);
+        await outbound.WriteAsync(new byte[] { 1 }).AsTask().WaitAsync(TestTimeout);
+        var inbound = await server.AcceptStreamAsync().AsTask().WaitAsync(TestTimeout);
+        Assert.Equal(1, await inbound.ReadAsync(new byte[1]).AsTask().WaitAsync(TestTimeout));
+        await Libp2p.Tests.Core.ZeroByteReadContract.AssertAsync(outbound, inbound);
+    }
+
+    [Fact]
+    public async Task ZeroByteReadOnAStreamFailsWhenTheStreamIsReset()
+    {
+        var (a, b) = InMemoryDuplex.CreatePair();
+        await using var client = new YamuxSession(a, isInitiator: true, Options);
+        await using var server = new YamuxSession(b, isInitiator: false, Options);
+        client.Start();
+        server.Start();
+        var outbound = await client.OpenStreamAsync().AsTask().WaitAsync(TestTimeout);
+        await outbound.WriteAsync(new byte[] { 1 }).AsTask().WaitAsync(TestTimeout);
+        var inbound = await server.AcceptStreamAsync().AsTask().WaitAsync(TestTimeout);
+        Assert.Equal(1, await inbound.ReadAsync(new byte[1]).AsTask().WaitAsync(TestTimeout));
+        var wait = inbound.ReadAsync(Memory<byte>.Empty).AsTask();
+        outbound.Abort();
+        await Assert.ThrowsAsync<YamuxStreamResetException>(() => wait.WaitAsync(TestTimeout));
+    }
+
+    [Fact]
+    public async Task AnIdleSessionOverNoiseHoldsNoBuffer()
+    {
+        var (a, b) = NoiseTestPairs.Connected();
+        await using var client = new YamuxSession(a, isInitiator: true, Options);
+        await using var server = new YamuxSession(b, isInitiator: false, Options);
+        client.Start();
+        server.Start();
+
+        // Traffic both ways on a stream that stays open: small frames through the input buffer, large ones
+        // straight into the stream's ring.
+        var outbound = await client.OpenStreamAsync().AsTask().WaitAsync(TestTimeout);
+        await outbound.WriteAsync(new byte[] { 0 }).AsTask().WaitAsync(TestTimeout);
+        var inbound = await server.AcceptStreamAsync().AsTask().WaitAsync(TestTimeout);
+        Assert.Equal(1, await inbound.ReadAsync(new byte[1]).AsTask().WaitAsync(TestTimeout));
+        foreach (int size in new[] { 32, 5000, 200_000 })
+        {
+            var data = RandomNumberGenerator.GetBytes(size);
+            var write = outbound.WriteAsync(data).AsTask();
+            var got = new byte[size];
+            await inbound.ReadExactlyAsync(got).AsTask().WaitAsync(TestTimeout);
+            await write.WaitAsync(TestTimeout);
+            Assert.Equal(data, got);
+            await inbound.WriteAsync(data).AsTask().WaitAsync(TestTimeout);
+            await outbound.ReadExactlyAsync(got).AsTask().WaitAsync(TestTimeout);
+            Assert.Equal(data, got);
+        }
+        await client.PingAsync().AsTask().WaitAsync(TestTimeout);
+
+        // Both streams stay open with a read pending, the way an idle protocol waits.
+        var pendingIn = inbound.ReadAsync(new byte[100]).AsTask();
+        var pendingOut = outbound.ReadAsync(new byte[100]).AsTask();
+        // The read loops get back to their zero-byte wait once the last frames (window updates, pong) are handled.
+        await WaitUntilAsync(() => !client.HoldsInputBuffer && !server.HoldsInputBuffer);
+        Assert.False(inbound.HoldsReceiveBuffer);
+        Assert.False(outbound.HoldsReceiveBuffer);
+        Assert.False(a.HoldsReceiveBuffer);
+        Assert.False(b.HoldsReceiveBuffer);
+        Assert.False(pendingIn.IsCompleted);
+        Assert.False(pendingOut.IsCompleted);
+
+        // And the session still works.
+        await outbound.WriteAsync(new byte[] { 7 }).AsTask().WaitAsync(TestTimeout);
+        Assert.Equal(1, await pendingIn.WaitAsync(TestTimeout));
+    }
+}
