@@ -70,10 +70,33 @@ public sealed class Connection : IAsyncDisposable
         => OpenStreamAsync([protocol], cancellationToken);
 
     /// <summary>Opens a stream and negotiates the first of <paramref name="protocols"/> the remote supports.</summary>
+    /// <remarks>
+    /// A single protocol is proposed optimistically (<see cref="MultistreamSelect.SelectLazy(IDuplexStream, string, TimeSpan, TimeProvider?)"/>):
+    /// the stream is returned at once, the proposal rides on the first write, and the first read checks the answer,
+    /// which saves a round trip. A refusal then surfaces on that read (or on a write) as a
+    /// <see cref="MultistreamException"/> (<see cref="MultistreamError.NoProtocolSupported"/>), not here.
+    /// Several protocols are negotiated here, one proposal at a time.
+    /// </remarks>
     public async ValueTask<IDuplexStream> OpenStreamAsync(IReadOnlyList<string> protocols, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(IsClosed, this);
+        ArgumentNullException.ThrowIfNull(protocols);
         var stream = await _session.OpenStreamAsync(cancellationToken).ConfigureAwait(false);
+        if (protocols.Count == 1)
+        {
+            IDuplexStream lazy;
+            try
+            {
+                lazy = MultistreamSelect.SelectLazy(stream, protocols[0], _host.Options.StreamNegotiationTimeout, _host.TimeProvider);
+            }
+            catch
+            {
+                stream.Abort();
+                throw;
+            }
+            _host.Metrics.StreamOpened(outbound: true);
+            return new TrackedStream(this, lazy);
+        }
         var tracked = new TrackedStream(this, stream);
         try
         {

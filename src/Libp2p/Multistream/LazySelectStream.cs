@@ -3,81 +3,162 @@ using Libp2p.Core;
 namespace Libp2p.Multistream;
 
 /// <summary>
-/// The stream <see cref="MultistreamSelect.SelectLazy"/> returns. The negotiation lines ride on the first write
-/// (one inner write for header, protocol and data) or are flushed before the first read or the half-close;
-/// the first read consumes and checks the listener's two echoed lines. After that every call goes straight through.
+/// The stream <c>MultistreamSelect.SelectLazy</c> returns. The negotiation lines ride on the first write
+/// (one inner write for header, protocol and data) or are flushed before the first read or the half-close.
+/// The listener's answer (its header and the echoed protocol) is read and checked from the start, alongside the
+/// caller's writes, so a refusal is noticed even by a caller that only writes: the inner stream is then aborted
+/// and every later (or pending) read and write throws the <see cref="MultistreamException"/>. The caller's first
+/// read waits for the answer. Once the answer is checked every call goes straight through.
 /// </summary>
-internal sealed class LazySelectStream(IDuplexStream inner, string protocol) : IDuplexStream
+internal sealed class LazySelectStream : IDuplexStream
 {
+    // First data up to this size is copied into the request, so that a small first message (a Noise handshake
+    // message, a ping) leaves in the same inner write; a larger one follows in a write of its own.
+    private const int MaxCoalescedBytes = 16 * 1024;
+
+    private readonly IDuplexStream _inner;
+    private readonly string _protocol;
     private readonly TaskCompletionSource _requestSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _sendClaimed;       // 0 until the read or the write side takes on sending the request
-    private bool _requestDone;      // write side: the request is known to be out
-    private bool _answerChecked;    // read side: the echo was verified
-    private MultistreamException? _failure;
+    private readonly Task _answer;
+    private readonly CancellationTokenSource? _timeout;
+    private int _sendClaimed;              // 0 until the read or the write side takes on sending the request
+    private bool _requestDone;             // write side: the request is known to be out
+    private volatile bool _answerChecked;  // the echo was verified
+    private volatile Exception? _failure;  // why the negotiation failed (the exception every call then throws)
+    private volatile bool _closed;         // disposed or aborted by the caller: a failing answer read is expected
+
+    public LazySelectStream(IDuplexStream inner, string protocol, TimeSpan? timeout, TimeProvider time)
+    {
+        _inner = inner;
+        _protocol = protocol;
+        if (timeout is { } t) _timeout = new CancellationTokenSource(t, time);
+        _answer = ReadAnswerAsync();
+    }
 
     // After negotiation calls go straight to the inner stream: no extra state machine on the data path.
     public ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        => _requestDone ? inner.WriteAsync(buffer, cancellationToken) : WriteFirstAsync(buffer, cancellationToken);
+        => _answerChecked ? _inner.WriteAsync(buffer, cancellationToken) : WriteUncheckedAsync(buffer, cancellationToken);
 
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        => _answerChecked ? inner.ReadAsync(buffer, cancellationToken) : ReadFirstAsync(buffer, cancellationToken);
+        => _answerChecked ? _inner.ReadAsync(buffer, cancellationToken) : ReadUncheckedAsync(buffer, cancellationToken);
 
-    private async ValueTask WriteFirstAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    private async ValueTask WriteUncheckedAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
-        if (!_requestDone)
+        try
         {
-            if (Interlocked.Exchange(ref _sendClaimed, 1) == 0)
+            if (_failure is { } failure) throw failure;
+            if (!_requestDone)
             {
-                await SendRequestAsync(buffer, cancellationToken).ConfigureAwait(false);
-                return;
+                if (Interlocked.Exchange(ref _sendClaimed, 1) == 0)
+                {
+                    await SendRequestAsync(buffer, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                await _requestSent.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                _requestDone = true;
             }
-            await _requestSent.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-            _requestDone = true;
+            if (!buffer.IsEmpty)
+                await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
-        if (!buffer.IsEmpty)
-            await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        catch (Exception e) when (e is not OperationCanceledException && e != _failure)
+        {
+            throw await ExplainAsync(e).ConfigureAwait(false);
+        }
     }
 
-    private async ValueTask<int> ReadFirstAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    /// <summary>
+    /// A call failed before the answer was checked. A refusing listener often resets the stream right after its
+    /// <c>na</c>, and that reset can reach a write first: let the answer reader finish (the stream is dead, so
+    /// abort it, which ends that read at once) and report the negotiation's failure when there is one.
+    /// </summary>
+    private async ValueTask<Exception> ExplainAsync(Exception e)
     {
-        if (!_answerChecked)
+        if (_answerChecked || _closed || e is ObjectDisposedException) return e;
+        _inner.Abort(e);
+        try { await _answer.ConfigureAwait(false); }
+        catch (Exception) { }
+        return _failure ?? e;
+    }
+
+    private async ValueTask<int> ReadUncheckedAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        // A protocol where the listener speaks first would otherwise wait forever for our request.
+        if (Interlocked.Exchange(ref _sendClaimed, 1) == 0)
         {
-            if (_failure is not null) throw _failure;
-            // A protocol where the listener speaks first would otherwise wait forever for our request.
-            if (Interlocked.Exchange(ref _sendClaimed, 1) == 0)
-                await SendRequestAsync(ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await MultistreamSelect.ExpectHeaderAsync(inner, cancellationToken).ConfigureAwait(false);
-                string answer = await MultistreamMessage.ReadAsync(inner, cancellationToken).ConfigureAwait(false);
-                if (answer == MultistreamMessage.NotAvailable)
-                    throw new MultistreamException(MultistreamError.NoProtocolSupported, $"The listener does not support '{protocol}'.");
-                if (answer != protocol)
-                    throw new MultistreamException(MultistreamError.ProtocolViolation, $"Proposed '{protocol}' and the listener answered '{MultistreamSelect.Printable(answer)}'.");
-            }
-            catch (MultistreamException e)
-            {
-                _failure = e;
-                throw;
-            }
+            try { await SendRequestAsync(ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false); }
+            catch (Exception e) when (e is not OperationCanceledException && e != _failure) { throw await ExplainAsync(e).ConfigureAwait(false); }
+        }
+        try
+        {
+            await _answer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw _failure ?? e;
+        }
+        return await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads and checks the listener's header and echo; on failure records it and aborts the inner stream.</summary>
+    private async Task ReadAnswerAsync()
+    {
+        var ct = _timeout?.Token ?? CancellationToken.None;
+        try
+        {
+            await MultistreamSelect.ExpectHeaderAsync(_inner, ct).ConfigureAwait(false);
+            string answer = await MultistreamMessage.ReadAsync(_inner, ct).ConfigureAwait(false);
+            if (answer == MultistreamMessage.NotAvailable)
+                throw new MultistreamException(MultistreamError.NoProtocolSupported, $"The listener does not support '{_protocol}'.");
+            if (answer != _protocol)
+                throw new MultistreamException(MultistreamError.ProtocolViolation, $"Proposed '{_protocol}' and the listener answered '{MultistreamSelect.Printable(answer)}'.");
             _answerChecked = true;
         }
-        return await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        catch (Exception e)
+        {
+            Exception failure = e switch
+            {
+                MultistreamException m => m,
+                OperationCanceledException when _timeout is { IsCancellationRequested: true } =>
+                    new TimeoutException($"The listener did not confirm '{_protocol}' in time.", e),
+                // A listener that refuses an optimistic dialer often resets the stream right after its `na`,
+                // which can overtake the `na` (js-libp2p does this): name the protocol that was not confirmed.
+                _ => new MultistreamException(MultistreamError.UnexpectedEndOfStream,
+                    $"The stream failed before the listener confirmed '{_protocol}' (does the peer support it?): {e.Message}", e),
+            };
+            _failure = failure;
+            // Aborting makes a writer blocked on a refused stream (window never granted) fail instead of hang. Not
+            // after the caller closed the stream: that ends the answer read too, and must stay a graceful close.
+            if (!_closed) _inner.Abort(failure);
+            throw failure;
+        }
+        finally
+        {
+            _timeout?.Dispose();
+        }
     }
 
     public async ValueTask CloseWriteAsync(CancellationToken cancellationToken = default)
     {
         await WriteAsync(ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-        await inner.CloseWriteAsync(cancellationToken).ConfigureAwait(false);
+        await _inner.CloseWriteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public void Abort(Exception? reason = null)
     {
+        _closed = true;
         _requestSent.TrySetException(reason ?? new IOException("The stream was aborted."));
-        inner.Abort(reason);
+        _ = _requestSent.Task.Exception; // observed: nobody may be waiting
+        _inner.Abort(reason);
     }
 
-    public ValueTask DisposeAsync() => inner.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        _closed = true;
+        await _inner.DisposeAsync().ConfigureAwait(false);
+        // The answer reader ends with the inner stream; its outcome matters to nobody now.
+        try { await _answer.ConfigureAwait(false); }
+        catch (Exception) { }
+    }
 
     // Header, protocol and the first data in one write: that is what makes the negotiation free of a round trip.
     private async ValueTask SendRequestAsync(ReadOnlyMemory<byte> firstData, CancellationToken cancellationToken)
@@ -85,18 +166,22 @@ internal sealed class LazySelectStream(IDuplexStream inner, string protocol) : I
         try
         {
             int headerLength = MultistreamMessage.GetEncodedLength(MultistreamMessage.Header);
-            int requestLength = headerLength + MultistreamMessage.GetEncodedLength(protocol);
-            var request = new byte[requestLength + firstData.Length];
+            int requestLength = headerLength + MultistreamMessage.GetEncodedLength(_protocol);
+            var coalesced = firstData.Length <= MaxCoalescedBytes ? firstData : default;
+            var request = new byte[requestLength + coalesced.Length];
             MultistreamMessage.Write(MultistreamMessage.Header, request);
-            MultistreamMessage.Write(protocol, request.AsSpan(headerLength));
-            firstData.Span.CopyTo(request.AsSpan(requestLength));
-            await inner.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+            MultistreamMessage.Write(_protocol, request.AsSpan(headerLength));
+            coalesced.Span.CopyTo(request.AsSpan(requestLength));
+            await _inner.WriteAsync(request, cancellationToken).ConfigureAwait(false);
             _requestDone = true;
             _requestSent.TrySetResult();
+            if (coalesced.Length != firstData.Length)
+                await _inner.WriteAsync(firstData, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             _requestSent.TrySetException(e);
+            _ = _requestSent.Task.Exception;
             throw;
         }
     }

@@ -54,11 +54,29 @@ public static class MultistreamSelect
     /// lines before returning data. A listener that answers <c>na</c> makes that read throw a
     /// <see cref="MultistreamException"/> (<see cref="MultistreamError.NoProtocolSupported"/>).
     /// </summary>
+    /// <remarks>
+    /// The answer is read from the start, next to the caller's writes: a refusal aborts the stream, so a caller that
+    /// only writes (and would wait for flow-control credit a refusing listener never grants) fails too, with the
+    /// same exception. Without a timeout the answer is awaited as long as the stream lives.
+    /// </remarks>
     public static IDuplexStream SelectLazy(IDuplexStream stream, string protocol)
     {
         ArgumentNullException.ThrowIfNull(stream);
         MultistreamMessage.ValidateProtocolId(protocol);
-        return new LazySelectStream(stream, protocol);
+        return new LazySelectStream(stream, protocol, null, TimeProvider.System);
+    }
+
+    /// <summary>
+    /// <see cref="SelectLazy(IDuplexStream, string)"/> with a bound on the negotiation: a listener that has not
+    /// confirmed <paramref name="protocol"/> within <paramref name="timeout"/> of now fails the stream (the first read
+    /// and later calls throw <see cref="TimeoutException"/>, and the inner stream is aborted).
+    /// </summary>
+    public static IDuplexStream SelectLazy(IDuplexStream stream, string protocol, TimeSpan timeout, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        MultistreamMessage.ValidateProtocolId(protocol);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        return new LazySelectStream(stream, protocol, timeout, time ?? TimeProvider.System);
     }
 
     /// <summary>

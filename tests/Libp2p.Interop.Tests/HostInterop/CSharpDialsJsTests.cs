@@ -48,6 +48,30 @@ public class CSharpDialsJsTests
     }
 
     [Fact]
+    public async Task AProtocolJsDoesNotServeFailsClearlyAndTheConnectionSurvives()
+    {
+        // Our single-protocol streams are negotiated optimistically: js answers `na` to data it never asked for
+        // (and may reset the stream right after); the caller must still learn which protocol was refused.
+        await using var js = await JsPeer.StartAsync();
+        await using var host = CreateHost();
+        var conn = await host.DialAsync(Multiaddr.Parse(js.Addrs[0])).AsTask().WaitAsync(T);
+        var stream = await conn.OpenStreamAsync("/nope/1.0.0").AsTask().WaitAsync(T);
+        try
+        {
+            await stream.WriteAsync(new byte[64]).AsTask().WaitAsync(T);
+        }
+        catch (Libp2p.Multistream.MultistreamException)
+        {
+            // the refusal may already be known when the write goes out
+        }
+        var ex = await Assert.ThrowsAsync<Libp2p.Multistream.MultistreamException>(() => stream.ReadAsync(new byte[8]).AsTask().WaitAsync(T));
+        Assert.Contains("/nope/1.0.0", ex.Message);
+        await stream.DisposeAsync();
+        Assert.False(conn.IsClosed);
+        Assert.True(await host.PingAsync(conn).AsTask().WaitAsync(T) > TimeSpan.Zero);
+    }
+
+    [Fact]
     public async Task ConcurrentEchoStreamsMove32MiBEachWayWithContentChecked()
     {
         await using var js = await JsPeer.StartAsync();

@@ -1,3 +1,4 @@
+using Libp2p.Multistream;
 using Libp2p.Core;
 using Libp2p.Host;
 using Libp2p.Identity;
@@ -108,7 +109,14 @@ public class HostTests
         var (server, addr) = await Hosts.CreateListeningAsync();
         await using var _ = server;
         await using var client = Hosts.Create();
-        await Assert.ThrowsAnyAsync<Exception>(() => client.NewStreamAsync(addr, "/nope/1").AsTask().WaitAsync(T));
+        // One protocol is proposed optimistically: the refusal surfaces on the first read, naming the protocol.
+        var stream = await client.NewStreamAsync(addr, "/nope/1").AsTask().WaitAsync(T);
+        await stream.WriteAsync("hello"u8.ToArray()).AsTask().WaitAsync(T);
+        var ex = await Assert.ThrowsAsync<MultistreamException>(() => stream.ReadAsync(new byte[8]).AsTask().WaitAsync(T));
+        Assert.Contains("/nope/1", ex.Message);
+        // Later calls fail the same way.
+        await Assert.ThrowsAsync<MultistreamException>(() => stream.WriteAsync(new byte[1]).AsTask().WaitAsync(T));
+        await stream.DisposeAsync();
         // The connection survives a refused stream.
         var conn = client.FindConnection(server.PeerId)!;
         Assert.False(conn.IsClosed);
@@ -134,7 +142,21 @@ public class HostTests
         await using var _ = server;
         await using var client = Hosts.Create();
         var conn = await client.DialAsync(addr).AsTask().WaitAsync(T);
-        await Assert.ThrowsAnyAsync<Exception>(() => client.PerfAsync(conn, 10, 10).AsTask().WaitAsync(T));
+        var ex = await Assert.ThrowsAsync<MultistreamException>(() => client.PerfAsync(conn, 10, 10).AsTask().WaitAsync(T));
+        Assert.Contains(PerfProtocol.ProtocolId, ex.Message);
+    }
+
+    [Fact]
+    public async Task RefusedPerfWithALargeUploadFailsClearlyInsteadOfWaitingForWindow()
+    {
+        // More than a Yamux window: a refusing listener never grants more, so only the answer reader ends the wait.
+        var (server, addr) = await Hosts.CreateListeningAsync();
+        await using var _ = server;
+        await using var client = Hosts.Create();
+        var conn = await client.DialAsync(addr).AsTask().WaitAsync(T);
+        var ex = await Assert.ThrowsAsync<MultistreamException>(() => client.PerfAsync(conn, 4 << 20, 0).AsTask().WaitAsync(T));
+        Assert.Contains(PerfProtocol.ProtocolId, ex.Message);
+        Assert.False(conn.IsClosed);
     }
 
     [Fact]

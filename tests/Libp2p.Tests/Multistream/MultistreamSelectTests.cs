@@ -208,4 +208,58 @@ public class MultistreamSelectTests
         Assert.Equal("/p", await MultistreamSelect.HandleAsync(b, _ => true).AsTask().WaitAsync(Timeout));
         Assert.Equal(0, await b.ReadAsync(new byte[1]).AsTask().WaitAsync(Timeout));
     }
+
+    [Fact]
+    public async Task LazyDialerKeepsTheZeroByteReadContract()
+    {
+        var (a, b) = InMemoryDuplex.CreatePair();
+        var lazy = MultistreamSelect.SelectLazy(a, "/p");
+        var listener = MultistreamSelect.HandleAsync(b, _ => true).AsTask();
+        await lazy.WriteAsync(new byte[] { 1 }).AsTask().WaitAsync(Timeout);
+        Assert.Equal("/p", await listener.WaitAsync(Timeout));
+        Assert.Equal(new byte[] { 1 }, await ReadAvailable(b, 1));
+        await Libp2p.Tests.Core.ZeroByteReadContract.AssertAsync(b, lazy);
+    }
+
+    [Fact]
+    public async Task LazyDialerZeroByteReadCompletesTheNegotiationFirst()
+    {
+        var (a, b) = InMemoryDuplex.CreatePair();
+        var lazy = MultistreamSelect.SelectLazy(a, "/p");
+        var wait = lazy.ReadAsync(Memory<byte>.Empty).AsTask(); // sends the request, then waits for the answer and data
+        Assert.Equal("/p", await MultistreamSelect.HandleAsync(b, _ => true).AsTask().WaitAsync(Timeout));
+        Assert.False(wait.IsCompleted); // the echo alone is not data
+        await b.WriteAsync("z"u8.ToArray());
+        Assert.Equal(0, await wait.WaitAsync(Timeout));
+        Assert.Equal("z"u8.ToArray(), await ReadAvailable(lazy, 1));
+    }
+
+    [Fact]
+    public async Task LazyDialerThatOnlyWritesLearnsOfTheRefusal()
+    {
+        // A small pipe: the writer blocks, as on a Yamux stream whose window a refusing listener never refills.
+        var (a, b) = InMemoryDuplex.CreatePair(bufferBytes: 1024);
+        var lazy = MultistreamSelect.SelectLazy(a, "/gone");
+        var writing = Task.Run(async () =>
+        {
+            for (int i = 0; i < 100; i++) await lazy.WriteAsync(new byte[1000]);
+        });
+        // The listener answers na and then reads no further.
+        await b.WriteAsync((byte[])[.. Msg("/multistream/1.0.0"), .. Msg("na")]);
+        var ex = await Assert.ThrowsAsync<MultistreamException>(() => writing.WaitAsync(Timeout));
+        Assert.Equal(MultistreamError.NoProtocolSupported, ex.Error);
+        Assert.Contains("/gone", ex.Message);
+    }
+
+    [Fact]
+    public async Task LazyDialerTimesOutWhenTheListenerNeverAnswers()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var (a, _) = InMemoryDuplex.CreatePair();
+        var lazy = MultistreamSelect.SelectLazy(a, "/slow", TimeSpan.FromSeconds(10), time);
+        var read = lazy.ReadAsync(new byte[1]).AsTask();
+        time.Advance(TimeSpan.FromSeconds(11));
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => read.WaitAsync(Timeout));
+        Assert.Contains("/slow", ex.Message);
+    }
 }
