@@ -32,6 +32,9 @@ public sealed class NoiseConnection : IDuplexStream
     // One whole frame and most of the next, so the next can arrive in the same inner read; exactly a pool
     // bucket (2 * 65537 would round up to 256 KiB).
     private const int ReceiveBufferSize = 128 * 1024;
+    // What a burst starts with: small messages (pings, identify, window updates) never take the large buffer,
+    // which the pool rarely has to spare when many connections start at once; the first large frame grows it.
+    private const int InitialReceiveBufferSize = 4 * 1024;
 
     private readonly NoiseCipherState _send;
     private readonly NoiseCipherState _receive;
@@ -213,8 +216,18 @@ public sealed class NoiseConnection : IDuplexStream
                     // no buffer. Skipped when a zero-byte read from above just said data is there.
                     if (!_innerHasData)
                         await Inner.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-                    _receiveBuffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+                    _receiveBuffer = ArrayPool<byte>.Shared.Rent(needed <= InitialReceiveBufferSize ? InitialReceiveBufferSize : ReceiveBufferSize);
                 }
+            }
+            else if (_receiveBuffer.Length < needed)
+            {
+                // A frame larger than the small buffer: move to the large one, bytes at its front.
+                var grown = ArrayPool<byte>.Shared.Rent(ReceiveBufferSize);
+                _receiveBuffer.AsSpan(_rawStart, _rawEnd - _rawStart).CopyTo(grown);
+                ArrayPool<byte>.Shared.Return(_receiveBuffer);
+                _receiveBuffer = grown;
+                _rawEnd -= _rawStart;
+                _rawStart = 0;
             }
             else if (_receiveBuffer.Length - _rawStart < needed)
             {

@@ -126,7 +126,7 @@ public sealed partial class YamuxSession
                     else if (HasOutputLocked)
                     {
                         _writing = true;
-                        batch = ArrayPool<byte>.Shared.Rent(BatchSize);
+                        batch = RentBatchLocked();
                         length = BuildBatchLocked(batch);
                         flushed = _nextFlush;
                         _nextFlush = null;
@@ -203,7 +203,7 @@ public sealed partial class YamuxSession
                     if (HasOutputLocked || ShouldCloseOutputLocked) SignalPumpLocked();
                     return;
                 }
-                batch = ArrayPool<byte>.Shared.Rent(BatchSize);
+                batch = RentBatchLocked();
                 length = BuildBatchLocked(batch);
                 flushed = _nextFlush;
                 _nextFlush = null;
@@ -226,9 +226,22 @@ public sealed partial class YamuxSession
         }
     }
 
+    /// <summary>
+    /// A batch as large as what is pending (up to <see cref="BatchSize"/>): a few header-only frames or a small
+    /// message must not take a 256 KiB array, which the pool rarely has to spare when many connections start at once.
+    /// </summary>
+    private byte[] RentBatchLocked()
+    {
+        long needed = Math.Min(_control.Count * YamuxHeader.Size, MaxControlBytesPerBatch) + YamuxHeader.Size;
+        for (var s = _sendHead; s is not null && needed < BatchSize; s = s.SendNext)
+            needed += YamuxHeader.Size + s.SendableBytesLocked;
+        // Room for one more small frame keeps BuildBatchLocked from deferring a stream's data to another batch.
+        return ArrayPool<byte>.Shared.Rent((int)Math.Min(BatchSize, needed + MinDataFrameRoom));
+    }
+
     private int BuildBatchLocked(byte[] batch)
     {
-        int position = _control.Drain(batch.AsSpan(0, MaxControlBytesPerBatch));
+        int position = _control.Drain(batch.AsSpan(0, Math.Min(MaxControlBytesPerBatch, batch.Length)));
         // Data never overtakes a control frame (a stream's SYN must precede its data).
         if (_control.Count > 0) return position;
         if (_goAwayToSend is { } code)

@@ -163,6 +163,9 @@ public sealed partial class YamuxStream : IDuplexStream
 
     internal bool WantsToSendLocked => _writeOp.IsPending && _sendWindow > 0 && !_pendingWrite.IsEmpty;
 
+    /// <summary>Payload bytes the next data frames could carry now (pending write within the window).</summary>
+    internal long SendableBytesLocked => WantsToSendLocked ? Math.Min(_pendingWrite.Length, _sendWindow) : 0;
+
     /// <summary>Frames as much of the pending write as the window and <paramref name="maxPayload"/> allow; returns bytes written.</summary>
     internal int WriteDataFrameLocked(Span<byte> destination, int maxPayload)
     {
