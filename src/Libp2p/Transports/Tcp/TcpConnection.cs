@@ -15,6 +15,7 @@ namespace Libp2p.Transports.Tcp;
 public sealed class TcpConnection : IRawConnection
 {
     private const int Open = 0, Aborted = 1, Disposed = 2;
+    private const int MaxSpuriousWakeups = 8;
 
     private readonly Socket _socket;
     private readonly EndPoint? _remote;
@@ -40,6 +41,18 @@ public sealed class TcpConnection : IRawConnection
         ThrowIfClosed();
         try
         {
+            if (buffer.IsEmpty)
+            {
+                // The zero-byte read. Measured here: on accepted sockets ReceiveAsync with an empty buffer sometimes
+                // completes with nothing to read (FIONREAD 0, poll not readable), which would make the caller rent
+                // a buffer and hold it in a real read for as long as the connection stays idle. So check readability
+                // (data, EOF or error) and wait again when there is none; a few retries at most, then behave as before.
+                for (int attempt = 0; ; attempt++)
+                {
+                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                    if (attempt == MaxSpuriousWakeups || _socket.Poll(0, SelectMode.SelectRead)) return 0;
+                }
+            }
             return await _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException e) when (e.SocketErrorCode != SocketError.OperationAborted || _state == Open)
