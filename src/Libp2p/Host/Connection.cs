@@ -82,21 +82,9 @@ public sealed class Connection : IAsyncDisposable
         ObjectDisposedException.ThrowIf(IsClosed, this);
         ArgumentNullException.ThrowIfNull(protocols);
         var stream = await _session.OpenStreamAsync(cancellationToken).ConfigureAwait(false);
-        if (protocols.Count == 1)
-        {
-            IDuplexStream lazy;
-            try
-            {
-                lazy = MultistreamSelect.SelectLazy(stream, protocols[0], _host.Options.StreamNegotiationTimeout, _host.TimeProvider);
-            }
-            catch
-            {
-                stream.Abort();
-                throw;
-            }
-            _host.Metrics.StreamOpened(outbound: true);
-            return new TrackedStream(this, lazy);
-        }
+        // Not the optimistic (lazy) dialer here: against js-libp2p 3.x, a stream whose request, data and FIN all
+        // arrive before js answered the negotiation stalls the *next* perf stream on the same connection
+        // (js's perf handler never finishes its close). One round trip per stream is the price of interop.
         var tracked = new TrackedStream(this, stream);
         try
         {
