@@ -95,6 +95,13 @@ public sealed partial class Libp2pHost
     {
         try
         {
+            if (Options.IdentifyDelay > TimeSpan.Zero)
+            {
+                await Task.WhenAny(Task.Delay(Options.IdentifyDelay, TimeProvider, _shutdown.Token), connection.Closed).ConfigureAwait(false);
+                if (connection.IsClosed || _shutdown.IsCancellationRequested) return;
+                lock (connection.IdentifyLock)
+                    if (connection.IdentifyInFlight is not null) return; // asked already (answered or still running)
+            }
             using var deadline = new Deadline(Options.StreamNegotiationTimeout, TimeProvider, _shutdown.Token);
             await IdentifyAsync(connection, deadline.Token).ConfigureAwait(false);
         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Libp2p.Multistream;
 using Libp2p.Core;
 using Libp2p.Host;
@@ -49,6 +50,32 @@ public class HostTests
         // The server side sees the client and, once its own identify ran, the client's agent.
         var opened = (HostEvent.ConnectionOpened)await Hosts.NextEventAsync<HostEvent.ConnectionOpened>(server);
         Assert.Equal(client.PeerId, opened.Connection.RemotePeer);
+        var identified = (HostEvent.PeerIdentified)await Hosts.NextEventAsync<HostEvent.PeerIdentified>(server);
+        Assert.Equal("client/1", identified.Connection.RemoteIdentify!.AgentVersion);
+    }
+
+    [Fact]
+    public async Task AutomaticIdentifyWaitsForIdentifyDelayButAnExplicitRequestDoesNot()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var delay = TimeSpan.FromSeconds(1);
+        var (server, addr) = await Hosts.CreateListeningAsync(o => { o.TimeProvider = time; o.IdentifyDelay = delay; o.AgentVersion = "server/1"; });
+        await using var _ = server;
+        await using var client = Hosts.Create(o => { o.TimeProvider = time; o.IdentifyDelay = delay; o.AgentVersion = "client/1"; });
+
+        var conn = await client.DialAsync(addr).AsTask().WaitAsync(T);
+        // Asked explicitly: answered at once, while the (fake) clock stands still.
+        IdentifyInfo info = await client.IdentifyAsync(conn).AsTask().WaitAsync(T);
+        Assert.Equal("server/1", info.AgentVersion);
+
+        // The server's own request waits for the delay: not started (it would be in flight at once without
+        // the delay), and its connection knows nothing of the client yet.
+        var opened = (HostEvent.ConnectionOpened)await Hosts.NextEventAsync<HostEvent.ConnectionOpened>(server);
+        lock (opened.Connection.IdentifyLock)
+            Assert.Null(opened.Connection.IdentifyInFlight);
+        Assert.Null(opened.Connection.RemoteIdentify);
+
+        time.Advance(delay);
         var identified = (HostEvent.PeerIdentified)await Hosts.NextEventAsync<HostEvent.PeerIdentified>(server);
         Assert.Equal("client/1", identified.Connection.RemoteIdentify!.AgentVersion);
     }
