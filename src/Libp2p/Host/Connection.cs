@@ -71,20 +71,17 @@ public sealed class Connection : IAsyncDisposable
 
     /// <summary>Opens a stream and negotiates the first of <paramref name="protocols"/> the remote supports.</summary>
     /// <remarks>
-    /// A single protocol is proposed optimistically (<see cref="MultistreamSelect.SelectLazy(IDuplexStream, string, TimeSpan, TimeProvider?)"/>):
-    /// the stream is returned at once, the proposal rides on the first write, and the first read checks the answer,
-    /// which saves a round trip. A refusal then surfaces on that read (or on a write) as a
-    /// <see cref="MultistreamException"/> (<see cref="MultistreamError.NoProtocolSupported"/>), not here.
-    /// Several protocols are negotiated here, one proposal at a time.
+    /// Negotiation completes here (one round trip per proposal): a refusal throws a <see cref="MultistreamException"/>
+    /// with <see cref="MultistreamError.NoProtocolSupported"/>.
     /// </remarks>
     public async ValueTask<IDuplexStream> OpenStreamAsync(IReadOnlyList<string> protocols, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(IsClosed, this);
         ArgumentNullException.ThrowIfNull(protocols);
         var stream = await _session.OpenStreamAsync(cancellationToken).ConfigureAwait(false);
-        // Not the optimistic (lazy) dialer here: against js-libp2p 3.x, a stream whose request, data and FIN all
-        // arrive before js answered the negotiation stalls the *next* perf stream on the same connection
-        // (js's perf handler never finishes its close). One round trip per stream is the price of interop.
+        // Not the optimistic (lazy) dialer: against js-libp2p 3.x, a stream whose request, data and FIN all arrive
+        // before js answered the negotiation stalls the *next* perf stream on the same connection (js's perf
+        // handler never finishes its close). One round trip per stream is the price of interop (docs/interop.md).
         var tracked = new TrackedStream(this, stream);
         try
         {
