@@ -15,14 +15,8 @@ public class YamuxIdleMemoryTests
     public async Task ZeroByteReadOnAStreamWaitsForDataConsumesNothingAndReturnsZero()
     {
         var (a, b) = InMemoryDuplex.CreatePair();
-        await using var client = new YamuxSession(a, isInitiator: true, Options);
-        await using var server = new YamuxSession(b, isInitiator: false, Options);
-        client.Start();
-        server.Start();
-        var outbound = await client.OpenStreamAsync().AsTask().WaitAsync(TestTimeout);
-        await outbound.WriteAsync(new byte[] { 1 }).AsTask().WaitAsync(TestTimeout);
-        var inbound = await server.AcceptStreamAsync().AsTask().WaitAsync(TestTimeout);
-        Assert.Equal(1, await inbound.ReadAsync(new byte[1]).AsTask().WaitAsync(TestTimeout));
+        await using var pair = await StreamPair.OpenAsync(a, b);
+        var (outbound, inbound) = (pair.Outbound, pair.Inbound);
         await Libp2p.Tests.Core.ZeroByteReadContract.AssertAsync(outbound, inbound);
     }
 
@@ -30,14 +24,8 @@ public class YamuxIdleMemoryTests
     public async Task ZeroByteReadOnAStreamFailsWhenTheStreamIsReset()
     {
         var (a, b) = InMemoryDuplex.CreatePair();
-        await using var client = new YamuxSession(a, isInitiator: true, Options);
-        await using var server = new YamuxSession(b, isInitiator: false, Options);
-        client.Start();
-        server.Start();
-        var outbound = await client.OpenStreamAsync().AsTask().WaitAsync(TestTimeout);
-        await outbound.WriteAsync(new byte[] { 1 }).AsTask().WaitAsync(TestTimeout);
-        var inbound = await server.AcceptStreamAsync().AsTask().WaitAsync(TestTimeout);
-        Assert.Equal(1, await inbound.ReadAsync(new byte[1]).AsTask().WaitAsync(TestTimeout));
+        await using var pair = await StreamPair.OpenAsync(a, b);
+        var (outbound, inbound) = (pair.Outbound, pair.Inbound);
         var wait = inbound.ReadAsync(Memory<byte>.Empty).AsTask();
         outbound.Abort();
         await Assert.ThrowsAsync<YamuxStreamResetException>(() => wait.WaitAsync(TestTimeout));
@@ -47,17 +35,11 @@ public class YamuxIdleMemoryTests
     public async Task AnIdleSessionOverNoiseHoldsNoBuffer()
     {
         var (a, b) = NoiseTestPairs.Connected();
-        await using var client = new YamuxSession(a, isInitiator: true, Options);
-        await using var server = new YamuxSession(b, isInitiator: false, Options);
-        client.Start();
-        server.Start();
+        await using var pair = await StreamPair.OpenAsync(a, b);
+        var (client, server, outbound, inbound) = (pair.Client, pair.Server, pair.Outbound, pair.Inbound);
 
         // Traffic both ways on a stream that stays open: small frames through the input buffer, large ones
         // straight into the stream's ring.
-        var outbound = await client.OpenStreamAsync().AsTask().WaitAsync(TestTimeout);
-        await outbound.WriteAsync(new byte[] { 0 }).AsTask().WaitAsync(TestTimeout);
-        var inbound = await server.AcceptStreamAsync().AsTask().WaitAsync(TestTimeout);
-        Assert.Equal(1, await inbound.ReadAsync(new byte[1]).AsTask().WaitAsync(TestTimeout));
         foreach (int size in new[] { 32, 5000, 200_000 })
         {
             var data = RandomNumberGenerator.GetBytes(size);
@@ -87,5 +69,33 @@ public class YamuxIdleMemoryTests
         // And the session still works.
         await outbound.WriteAsync(new byte[] { 7 }).AsTask().WaitAsync(TestTimeout);
         Assert.Equal(1, await pendingIn.WaitAsync(TestTimeout));
+    }
+
+    /// <summary>Two started sessions over <c>a</c>/<c>b</c> and one stream between them that has carried a byte.</summary>
+    private sealed class StreamPair : IAsyncDisposable
+    {
+        public required YamuxSession Client { get; init; }
+        public required YamuxSession Server { get; init; }
+        public required YamuxStream Outbound { get; init; }
+        public required YamuxStream Inbound { get; init; }
+
+        public static async Task<StreamPair> OpenAsync(IDuplexStream a, IDuplexStream b)
+        {
+            var client = new YamuxSession(a, isInitiator: true, Options);
+            var server = new YamuxSession(b, isInitiator: false, Options);
+            client.Start();
+            server.Start();
+            var outbound = await client.OpenStreamAsync().AsTask().WaitAsync(TestTimeout);
+            await outbound.WriteAsync(new byte[] { 1 }).AsTask().WaitAsync(TestTimeout);
+            var inbound = await server.AcceptStreamAsync().AsTask().WaitAsync(TestTimeout);
+            Assert.Equal(1, await inbound.ReadAsync(new byte[1]).AsTask().WaitAsync(TestTimeout));
+            return new StreamPair { Client = client, Server = server, Outbound = outbound, Inbound = inbound };
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Client.DisposeAsync();
+            await Server.DisposeAsync();
+        }
     }
 }
