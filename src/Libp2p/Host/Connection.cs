@@ -1,4 +1,5 @@
 using Libp2p.Core;
+using Libp2p.Host.Resources;
 using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Multistream;
@@ -17,17 +18,19 @@ public sealed class Connection : IAsyncDisposable
 {
     private readonly Libp2pHost _host;
     private readonly YamuxSession _session;
+    private readonly ConnectionScope _scope;
     private readonly Dictionary<string, int> _inboundPerProtocol = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastActivityTicks;
     private int _activeStreams;
     private int _closing;
 
-    internal Connection(Libp2pHost host, YamuxSession session, PeerId remotePeer, PublicKey remotePublicKey,
+    internal Connection(Libp2pHost host, YamuxSession session, ConnectionScope scope, PeerId remotePeer, PublicKey remotePublicKey,
         Multiaddr localAddress, Multiaddr remoteAddress, ConnectionDirection direction)
     {
         _host = host;
         _session = session;
+        _scope = scope;
         RemotePeer = remotePeer;
         RemotePublicKey = remotePublicKey;
         LocalAddress = localAddress;
@@ -63,6 +66,14 @@ public sealed class Connection : IAsyncDisposable
 
     internal YamuxSession Session => _session;
 
+    internal ConnectionScope Scope => _scope;
+
+    /// <summary>
+    /// The connection's resource scope: memory reserved here is charged to the connection, its peer, its remote address
+    /// and the node (see <see cref="ResourceManager"/>).
+    /// </summary>
+    public IResourceScope Resources => _scope;
+
     internal long LastActivityTimestamp => Interlocked.Read(ref _lastActivityTicks);
 
     /// <summary>Opens a stream and negotiates <paramref name="protocol"/> on it.</summary>
@@ -86,7 +97,9 @@ public sealed class Connection : IAsyncDisposable
         try
         {
             using var timeout = new Deadline(_host.Options.StreamNegotiationTimeout, _host.TimeProvider, cancellationToken);
-            await MultistreamSelect.SelectAsync(stream, protocols, timeout.Token).ConfigureAwait(false);
+            string protocol = await MultistreamSelect.SelectAsync(stream, protocols, timeout.Token).ConfigureAwait(false);
+            if (stream.Resources is StreamScope scope && _host.Resources.SetProtocol(scope, protocol) is { } refusal)
+                throw refusal;
             _host.Metrics.StreamOpened(outbound: true);
             return tracked;
         }
@@ -144,8 +157,16 @@ public sealed class Connection : IAsyncDisposable
                 protocol = null;
                 return;
             }
+            if (stream.Resources is StreamScope scope && _host.Resources.SetProtocol(scope, protocol) is { } refusal)
+            {
+                // Over the protocol's node-wide stream limit: the manager counted and logged it; the peer sees RST.
+                stream.Abort(refusal);
+                ExitProtocol(protocol);
+                protocol = null;
+                return;
+            }
             _host.Metrics.StreamOpened(outbound: false);
-            await handler(new StreamContext(this, tracked, protocol), _host.ShutdownToken).ConfigureAwait(false);
+            await handler(new StreamContext(this, tracked, protocol) { Resources = tracked.Resources }, _host.ShutdownToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -252,18 +273,20 @@ public sealed class Connection : IAsyncDisposable
     public override string ToString() => $"{Direction} {RemoteAddress}";
 
     /// <summary>Counts a stream as activity for the idle timeout until it is disposed.</summary>
-    private sealed class TrackedStream : IDuplexStream
+    private sealed class TrackedStream : IScopedStream
     {
         private readonly Connection _owner;
-        private readonly IDuplexStream _inner;
+        private readonly YamuxStream _inner;
         private int _disposed;
 
-        public TrackedStream(Connection owner, IDuplexStream inner)
+        public TrackedStream(Connection owner, YamuxStream inner)
         {
             _owner = owner;
             _inner = inner;
             owner.StreamStarted();
         }
+
+        public IResourceScope Resources => _inner.Resources as IResourceScope ?? _owner.Resources;
 
         public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _inner.ReadAsync(buffer, cancellationToken);
         public ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => _inner.WriteAsync(buffer, cancellationToken);

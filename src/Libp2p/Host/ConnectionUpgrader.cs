@@ -20,7 +20,7 @@ internal static class ConnectionUpgrader
     private static readonly string[] s_muxers = [YamuxSession.ProtocolId];
 
     public static async ValueTask<(NoiseConnection Secure, YamuxSession Session)> OutboundAsync(
-        IDuplexStream raw, PrivateKey identity, PeerId? expectedPeer, YamuxOptions yamux, CancellationToken ct)
+        IDuplexStream raw, PrivateKey identity, PeerId? expectedPeer, YamuxOptions yamux, IYamuxResources? resources, CancellationToken ct)
     {
         var negotiating = MultistreamSelect.SelectLazy(raw, NoiseHandshake.ProtocolId);
         var secure = await NoiseHandshake.InitiateAsync(negotiating, identity, expectedPeer, s_muxers, ct).ConfigureAwait(false);
@@ -28,11 +28,11 @@ internal static class ConnectionUpgrader
             await MultistreamSelect.SelectAsync(secure, s_muxers, ct).ConfigureAwait(false);
         else if (secure.NegotiatedMuxer != YamuxSession.ProtocolId)
             throw new NoiseHandshakeException($"The remote chose muxer '{secure.NegotiatedMuxer}', which we did not offer.");
-        return (secure, new YamuxSession(secure, isInitiator: true, yamux));
+        return (secure, new YamuxSession(secure, isInitiator: true, yamux, resources));
     }
 
     public static async ValueTask<(NoiseConnection Secure, YamuxSession Session)> InboundAsync(
-        IDuplexStream raw, PrivateKey identity, YamuxOptions yamux, CancellationToken ct)
+        IDuplexStream raw, PrivateKey identity, YamuxOptions yamux, IYamuxResources? resources, CancellationToken ct)
     {
         await MultistreamSelect.HandleAsync(raw, static p => p == NoiseHandshake.ProtocolId, ct).ConfigureAwait(false);
         var secure = await NoiseHandshake.RespondAsync(raw, identity, s_muxers, ct).ConfigureAwait(false);
@@ -40,6 +40,6 @@ internal static class ConnectionUpgrader
             await MultistreamSelect.HandleAsync(secure, static p => p == YamuxSession.ProtocolId, ct).ConfigureAwait(false);
         else if (secure.NegotiatedMuxer != YamuxSession.ProtocolId)
             throw new NoiseHandshakeException($"The remote chose muxer '{secure.NegotiatedMuxer}', which we did not offer.");
-        return (secure, new YamuxSession(secure, isInitiator: false, yamux));
+        return (secure, new YamuxSession(secure, isInitiator: false, yamux, resources));
     }
 }

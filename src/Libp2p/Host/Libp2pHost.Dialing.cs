@@ -26,6 +26,7 @@ public sealed partial class Libp2pHost
     /// <exception cref="TransportException">The connection failed.</exception>
     /// <exception cref="Noise.PeerIdMismatchException">The remote is not the peer the address names.</exception>
     /// <exception cref="TimeoutException">The dial and upgrade took longer than <see cref="HostOptions.DialTimeout"/>.</exception>
+    /// <exception cref="Resources.ResourceLimitExceededException">A connection limit (to the address, the peer, or the node's) is reached.</exception>
     public async ValueTask<Connection> DialAsync(Multiaddr address, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -74,19 +75,26 @@ public sealed partial class Libp2pHost
         var transport = Options.Transports.FirstOrDefault(t => t.CanHandle(address))
             ?? throw new TransportNotSupportedException($"No transport of this host can dial {address}.");
         long started = TimeProvider.GetTimestamp();
+        var scope = Resources.OpenOutbound(address);
         using var cts = new Deadline(Options.DialTimeout, TimeProvider, cancellationToken, _shutdown.Token);
         IRawConnection? raw = null;
         try
         {
             raw = await transport.DialAsync(address, cts.Token).ConfigureAwait(false);
-            var (secure, session) = await ConnectionUpgrader.OutboundAsync(raw, Identity, expected, Options.Yamux, cts.Token).ConfigureAwait(false);
-            var connection = new Connection(this, session, secure.RemotePeer, secure.RemotePublicKey,
+            var (secure, session) = await ConnectionUpgrader.OutboundAsync(raw, Identity, expected, Options.Yamux, scope, cts.Token).ConfigureAwait(false);
+            if (Resources.TryEstablish(scope, secure.RemotePeer) is { } refusal)
+            {
+                await RefuseUpgradedAsync(session).ConfigureAwait(false);
+                throw refusal;
+            }
+            var connection = new Connection(this, session, scope, secure.RemotePeer, secure.RemotePublicKey,
                 raw.LocalAddress, raw.RemoteAddress.WithPeerId(secure.RemotePeer), ConnectionDirection.Outbound);
             AddConnection(connection, TimeProvider.GetElapsedTime(started));
             return connection;
         }
         catch (Exception e)
         {
+            Resources.Close(scope);
             Metrics.DialFailed();
             if (raw is not null)
             {
@@ -129,6 +137,7 @@ public sealed partial class Libp2pHost
                 if (list.Count == 0) _connections.Remove(connection.RemotePeer);
             }
         }
+        Resources.Close(connection.Scope);
         Metrics.ConnectionClosed();
         Log.ConnectionClosed(connection.RemotePeer, reason);
         Publish(new HostEvent.ConnectionClosed(connection, reason));

@@ -21,6 +21,12 @@ public sealed partial class YamuxStream
     private int _consumedUnacked;  // consumed by the application, not yet returned as credit
     private long _lastWindowUpdateTimestamp;
 
+    // Memory reserved with the resource manager (if any): at least the ring's size and the window beyond the spec's
+    // 256 KiB (which every peer may send unasked), reserved before the ring is rented or the window grows.
+    private readonly IYamuxStreamResources? _resources;
+    private long _reserved;
+    private bool _resourcesClosed;
+
     private Memory<byte> _pendingRead;
     private CancellationTokenRegistration _readRegistration;
     private CancellationToken _readToken;
@@ -104,7 +110,13 @@ public sealed partial class YamuxStream
         if (_resetError is not null || _sessionError is not null || _disposed) return false;
 
         int size = (int)length;
-        EnsureReceiveCapacityLocked(_receiveCount + size);
+        if (!EnsureReceiveCapacityLocked(_receiveCount + size))
+        {
+            // Within the window we granted, but the memory budget (this connection's, peer's, address's or node's)
+            // has no room: the stream is reset and the payload dropped; the session goes on.
+            ResetLocked(new YamuxStreamResetException("The memory budget has no room for this stream's data; the stream was reset."), sendRst: !_removed);
+            return false;
+        }
         int capacity = _receiveBuffer!.Length;
         int tail = (_receiveHead + _receiveCount) % capacity;
         int firstLength = Math.Min(size, capacity - tail);
@@ -175,8 +187,12 @@ public sealed partial class YamuxStream
             && time.GetElapsedTime(_lastWindowUpdateTimestamp, now) <= rtt * 2)
         {
             int growth = Math.Min(_receiveWindow, max - _receiveWindow);
-            _receiveWindow += growth;
-            delta += (uint)growth;
+            // Grows only if the memory budget can pay for the larger window; else the window stays (slower, not broken).
+            if (TryReserveUpToLocked(Math.Max(_receiveBuffer?.Length ?? 0, WindowBeyondSpec + growth), required: false))
+            {
+                _receiveWindow += growth;
+                delta += (uint)growth;
+            }
         }
         _lastWindowUpdateTimestamp = now;
         _consumedUnacked = 0;
@@ -184,11 +200,12 @@ public sealed partial class YamuxStream
         _session.EnqueueControl(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.None, Id, delta));
     }
 
-    private void EnsureReceiveCapacityLocked(int needed)
+    private bool EnsureReceiveCapacityLocked(int needed)
     {
-        if (_receiveBuffer is not null && _receiveBuffer.Length >= needed) return;
+        if (_receiveBuffer is not null && _receiveBuffer.Length >= needed) return true;
         // needed <= window <= MaxWindowSize (1 GiB at most), so this cannot overflow.
         int size = (int)Math.Max(MinReceiveBuffer, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)needed));
+        if (!TryReserveUpToLocked(Math.Max(size, WindowBeyondSpec), required: true)) return false;
         var grown = ArrayPool<byte>.Shared.Rent(size);
         int count = _receiveCount;
         if (_receiveBuffer is { } old)
@@ -202,6 +219,7 @@ public sealed partial class YamuxStream
         _receiveBuffer = grown;
         _receiveHead = 0;
         _receiveCount = count;
+        return true;
     }
 
     private void ReleaseReceiveBufferLocked()
@@ -210,5 +228,49 @@ public sealed partial class YamuxStream
         ArrayPool<byte>.Shared.Return(_receiveBuffer);
         _receiveBuffer = null;
         _receiveHead = 0;
+        ReleaseDownToLocked(WindowBeyondSpec);
+        CloseResourcesIfDoneLocked();
+    }
+
+    /// <summary>The receive window beyond the spec's 256 KiB: a promise the memory budget must cover.</summary>
+    private long WindowBeyondSpec => Math.Max(0, (long)_receiveWindow - YamuxOptions.SpecInitialWindowSize);
+
+    /// <summary>The resource account of this stream (the host sets its protocol on it once negotiated).</summary>
+    internal IYamuxStreamResources? Resources => _resources;
+
+    /// <summary>Bytes reserved with the resource manager now (tests).</summary>
+    internal long ReservedMemory { get { lock (SyncRoot) return _reserved; } }
+
+    /// <summary>A window configured beyond 256 KiB is reserved at once; false refuses the stream (its account is closed).</summary>
+    internal bool TryReserveInitialWindowLocked()
+    {
+        if (TryReserveUpToLocked(WindowBeyondSpec, required: true)) return true;
+        _resourcesClosed = true;
+        _resources?.Close();
+        return false;
+    }
+
+    private bool TryReserveUpToLocked(long target, bool required)
+    {
+        if (target <= _reserved || _resources is null) return true;
+        if (_resourcesClosed || !_resources.TryReserveMemory(target - _reserved, required)) return false;
+        _reserved = target;
+        return true;
+    }
+
+    private void ReleaseDownToLocked(long target)
+    {
+        if (target >= _reserved) return;
+        if (!_resourcesClosed) _resources?.ReleaseMemory(_reserved - target);
+        _reserved = target;
+    }
+
+    /// <summary>Gone from the session and holding no buffer: everything reserved returns and the stream stops counting.</summary>
+    private void CloseResourcesIfDoneLocked()
+    {
+        if (_resources is null || _resourcesClosed || !_removed || _receiveBuffer is not null) return;
+        ReleaseDownToLocked(0);
+        _resourcesClosed = true;
+        _resources.Close();
     }
 }

@@ -30,9 +30,10 @@ public sealed partial class YamuxStream : IDuplexStream
     internal bool InSendQueue;
     internal YamuxStream? SendNext;
 
-    internal YamuxStream(YamuxSession session, uint id, bool isOutbound)
+    internal YamuxStream(YamuxSession session, uint id, bool isOutbound, IYamuxStreamResources? resources = null)
     {
         _session = session;
+        _resources = resources;
         Id = id;
         IsOutbound = isOutbound;
         _receiveWindow = session.Options.InitialWindowSize;
@@ -223,6 +224,7 @@ public sealed partial class YamuxStream : IDuplexStream
         if (_writeOp.IsPending) CompleteWriteLocked(closed);
         if (_readOp.IsPending) CompleteReadLocked(0, _finReceived ? null : closed);
         if (_receiveCount == 0) ReleaseReceiveBufferLocked();
+        CloseResourcesIfDoneLocked();
     }
 
     private void RemoveIfClosedLocked()
@@ -235,5 +237,6 @@ public sealed partial class YamuxStream : IDuplexStream
         if (_removed) return;
         _removed = true;
         _session.RemoveStreamLocked(this);
+        CloseResourcesIfDoneLocked();
     }
 }
