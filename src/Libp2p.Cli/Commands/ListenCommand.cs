@@ -20,12 +20,12 @@ public static class ListenCommand
         var perf = new Option<bool>("--perf") { Description = "Also serve /perf/1.0.0." };
         var command = new Command("listen", "Run a node that serves ping, identify (and perf) until interrupted.")
         {
-            NodeSetup.KeyOption, listen, perf, NodeSetup.TimeoutOption, Output.JsonOption,
+            NodeSetup.KeyOption, listen, perf, NodeSetup.TimeoutOption, LimitOptions.Option, Output.JsonOption,
         };
         command.SetRunner(async (parse, ct) =>
         {
             var addresses = parse.GetValue(listen)!.Select(a => NodeSetup.ParseAddress(a, "--listen address")).ToList();
-            await using var host = NodeSetup.CreateHost(parse, enablePerf: parse.GetValue(perf));
+            await using var host = NodeSetup.CreateHost(parse, enablePerf: parse.GetValue(perf), listener: true);
             foreach (var a in addresses)
                 await host.ListenAsync(a, ct);
             var events = new EventPrinter(parse);

@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Logging;
+
+namespace Libp2p.Cli;
+
+/// <summary>
+/// Warnings and errors of the node (refused connections and streams, listener errors) as lines on stderr:
+/// <c>p2p: warning: …</c>. Synchronous and thread-free (the console logger runs a thread, which Wasm has not).
+/// </summary>
+public sealed class StderrLoggerProvider(TextWriter error, LogLevel minimum = LogLevel.Warning) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new Logger(error, minimum);
+
+    public void Dispose() { }
+
+    private sealed class Logger(TextWriter error, LogLevel minimum) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= minimum && logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel)) return;
+            string level = logLevel >= LogLevel.Error ? "error" : logLevel == LogLevel.Warning ? "warning" : logLevel.ToString().ToLowerInvariant();
+            string line = $"p2p: {level}: {formatter(state, exception)}{(exception is null ? "" : $" ({exception.Message})")}";
+            lock (error) error.WriteLine(line.ReplaceLineEndings(" "));
+        }
+    }
+}
