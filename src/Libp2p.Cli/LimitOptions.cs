@@ -53,6 +53,7 @@ public static class LimitOptions
             case "connectionsinboundperaddress": l.ConnectionsInboundPerAddress = i; break;
             case "connectionsoutboundperaddress": l.ConnectionsOutboundPerAddress = i; break;
             case "memoryperaddress": l.MemoryPerAddress = v; break;
+            case "inboundupgradefailuresperaddress": l.InboundUpgradeFailuresPerAddress = i; break;
             case "connectionsinboundperpeer": l.ConnectionsInboundPerPeer = i; break;
             case "connectionsoutboundperpeer": l.ConnectionsOutboundPerPeer = i; break;
             case "streamsinboundperpeer": l.StreamsInboundPerPeer = i; break;
@@ -74,7 +75,7 @@ public static class LimitOptions
         nameof(ResourceLimits.PendingInbound), nameof(ResourceLimits.ConnectionsInbound), nameof(ResourceLimits.ConnectionsOutbound),
         nameof(ResourceLimits.Connections), nameof(ResourceLimits.StreamsInbound), nameof(ResourceLimits.StreamsOutbound),
         nameof(ResourceLimits.Memory), nameof(ResourceLimits.PendingInboundPerAddress), nameof(ResourceLimits.ConnectionsInboundPerAddress),
-        nameof(ResourceLimits.ConnectionsOutboundPerAddress), nameof(ResourceLimits.MemoryPerAddress), nameof(ResourceLimits.ConnectionsInboundPerPeer),
+        nameof(ResourceLimits.ConnectionsOutboundPerAddress), nameof(ResourceLimits.MemoryPerAddress), nameof(ResourceLimits.InboundUpgradeFailuresPerAddress), nameof(ResourceLimits.ConnectionsInboundPerPeer),
         nameof(ResourceLimits.ConnectionsOutboundPerPeer), nameof(ResourceLimits.StreamsInboundPerPeer), nameof(ResourceLimits.StreamsOutboundPerPeer),
         nameof(ResourceLimits.MemoryPerPeer), nameof(ResourceLimits.StreamsInboundPerConnection), nameof(ResourceLimits.StreamsOutboundPerConnection),
         nameof(ResourceLimits.MemoryPerConnection), nameof(ResourceLimits.MemoryPerStream), nameof(ResourceLimits.StreamsInboundPerProtocol),

@@ -54,6 +54,9 @@ public sealed class Connection : IAsyncDisposable
     // The identify request running on this connection: js-libp2p accepts one inbound /ipfs/id/1.0.0 stream per
     // connection (maxInboundStreams: 1) and resets a second, so concurrent requests share this one.
     internal Task<IdentifyInfo>? IdentifyInFlight;
+
+    // When the peer's last identify push was taken (pushes are rate-limited per connection).
+    internal long LastIdentifyPushTimestamp;
     internal readonly Lock IdentifyLock = new();
 
     /// <summary>Streams open on this connection right now (both directions).</summary>
@@ -152,6 +155,9 @@ public sealed class Connection : IAsyncDisposable
             var handler = _host.GetHandler(protocol);
             if (handler is null || !TryEnterProtocol(protocol))
             {
+                if (handler is not null)
+                    _host.Resources.ReportRefusal("maxInboundStreamsPerConnection", _host.GetInboundStreamLimit(protocol), _scope.Name,
+                        $"inbound {protocol} stream (the handler's limit per connection)");
                 _host.Log.InboundStreamRefused(RemotePeer, protocol);
                 stream.Abort();
                 protocol = null;

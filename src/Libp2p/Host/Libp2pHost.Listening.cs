@@ -159,6 +159,8 @@ public sealed partial class Libp2pHost
         }
         catch (Exception e)
         {
+            if (e is not ResourceLimitExceededException && !_shutdown.IsCancellationRequested)
+                Resources.InboundUpgradeFailed(scope);
             Resources.Close(scope);
             var error = e is OperationCanceledException && !_shutdown.IsCancellationRequested
                 ? firstBytes.Expired

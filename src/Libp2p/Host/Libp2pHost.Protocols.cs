@@ -1,4 +1,5 @@
 using Libp2p.Core;
+using Libp2p.Host.Resources;
 using Libp2p.Protocols.Identify;
 using Libp2p.Protocols.Perf;
 using Libp2p.Protocols.Ping;
@@ -17,7 +18,7 @@ public sealed partial class Libp2pHost
         if (Options.EnableIdentify)
         {
             SetHandler(IdentifyProtocol.ProtocolId, OnIdentifyRequestAsync, 4);
-            SetHandler(IdentifyProtocol.PushProtocolId, OnIdentifyPushAsync, 4);
+            SetHandler(IdentifyProtocol.PushProtocolId, OnIdentifyPushAsync, 1);
         }
         if (Options.EnablePerf)
             SetHandler(PerfProtocol.ProtocolId, OnPerfAsync, 16);
@@ -168,8 +169,19 @@ public sealed partial class Libp2pHost
         }
     }
 
+    /// <summary>A peer pushes when its addresses or protocols change: one push per connection per this interval is taken, later ones are reset unread.</summary>
+    internal static readonly TimeSpan IdentifyPushInterval = TimeSpan.FromSeconds(1);
+
     private async Task OnIdentifyPushAsync(StreamContext ctx, CancellationToken ct)
     {
+        long now = TimeProvider.GetTimestamp();
+        long last = Interlocked.Read(ref ctx.Connection.LastIdentifyPushTimestamp);
+        if (last != 0 && TimeProvider.GetElapsedTime(last, now) < IdentifyPushInterval)
+        {
+            Resources.ReportRefusal("IdentifyPushInterval", (long)IdentifyPushInterval.TotalMilliseconds, ctx.Connection.Resources.Name, "an identify push (ms since the last one below the interval)");
+            throw new ResourceLimitExceededException("IdentifyPushInterval", (long)IdentifyPushInterval.TotalMilliseconds, ctx.Connection.Resources.Name, "an identify push");
+        }
+        Interlocked.Exchange(ref ctx.Connection.LastIdentifyPushTimestamp, now);
         IdentifyInfo push;
         using (var deadline = new Deadline(Options.IdentifyTimeout, TimeProvider, ct))
         {

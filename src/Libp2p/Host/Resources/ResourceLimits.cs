@@ -48,6 +48,16 @@ public sealed class ResourceLimits
     /// <summary>Bytes the connections from one address can make the node buffer, all together.</summary>
     public long MemoryPerAddress { get; set; } = 64 * MiB;
 
+    /// <summary>
+    /// Inbound upgrades from one address that may fail (silence, a bad handshake, a forged key or signature) within
+    /// <see cref="InboundUpgradeFailureWindow"/>; past it the address is refused new connections until the window ends.
+    /// A handshake costs the node ~1 ms of public-key work: this keeps one address from spending the node's CPU.
+    /// </summary>
+    public int InboundUpgradeFailuresPerAddress { get; set; } = 16;
+
+    /// <summary>The window of <see cref="InboundUpgradeFailuresPerAddress"/>.</summary>
+    public TimeSpan InboundUpgradeFailureWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     // ---- peer ----
 
     /// <summary>Inbound connections of one peer id (go-libp2p: 8).</summary>
@@ -107,6 +117,7 @@ public sealed class ResourceLimits
         l.PendingInbound = l.ConnectionsInbound = l.ConnectionsOutbound = l.Connections = int.MaxValue;
         l.StreamsInbound = l.StreamsOutbound = int.MaxValue;
         l.PendingInboundPerAddress = l.ConnectionsInboundPerAddress = l.ConnectionsOutboundPerAddress = int.MaxValue;
+        l.InboundUpgradeFailuresPerAddress = int.MaxValue;
         l.ConnectionsInboundPerPeer = l.ConnectionsOutboundPerPeer = l.StreamsInboundPerPeer = l.StreamsOutboundPerPeer = int.MaxValue;
         l.StreamsInboundPerConnection = l.StreamsOutboundPerConnection = int.MaxValue;
         l.StreamsInboundPerProtocol = l.StreamsOutboundPerProtocol = int.MaxValue;
@@ -126,6 +137,7 @@ public sealed class ResourceLimits
             (nameof(StreamsInbound), StreamsInbound), (nameof(StreamsOutbound), StreamsOutbound), (nameof(Memory), Memory),
             (nameof(PendingInboundPerAddress), PendingInboundPerAddress), (nameof(ConnectionsInboundPerAddress), ConnectionsInboundPerAddress),
             (nameof(ConnectionsOutboundPerAddress), ConnectionsOutboundPerAddress), (nameof(MemoryPerAddress), MemoryPerAddress),
+            (nameof(InboundUpgradeFailuresPerAddress), InboundUpgradeFailuresPerAddress),
             (nameof(ConnectionsInboundPerPeer), ConnectionsInboundPerPeer), (nameof(ConnectionsOutboundPerPeer), ConnectionsOutboundPerPeer),
             (nameof(StreamsInboundPerPeer), StreamsInboundPerPeer), (nameof(StreamsOutboundPerPeer), StreamsOutboundPerPeer),
             (nameof(MemoryPerPeer), MemoryPerPeer), (nameof(StreamsInboundPerConnection), StreamsInboundPerConnection),
@@ -137,6 +149,7 @@ public sealed class ResourceLimits
             if (value < 0) throw new ArgumentOutOfRangeException(name, value, "A limit cannot be negative (0 refuses everything).");
         }
         if (RefusalLogInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RefusalLogInterval));
+        if (InboundUpgradeFailureWindow <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(InboundUpgradeFailureWindow));
     }
 }
 

@@ -21,6 +21,8 @@ public sealed class ResourceManager
     private readonly Dictionary<string, AddressScope> _addresses = new(StringComparer.Ordinal);
     private readonly Dictionary<PeerId, PeerScope> _peers = new();
     private readonly Dictionary<string, ProtocolScope> _protocols = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FailureWindow> _failures = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
     private readonly RefusalLog _refusalLog;
     private readonly Action<string> _countRefusal;
     private long _refusals;
@@ -30,6 +32,7 @@ public sealed class ResourceManager
         limits.Validate();
         Limits = limits;
         NodeScope = new NodeScope(this, limits);
+        _time = time;
         _refusalLog = new RefusalLog(time, log, limits.RefusalLogInterval);
         _countRefusal = countRefusal;
     }
@@ -83,6 +86,12 @@ public sealed class ResourceManager
         lock (_sync)
         {
             var n = NodeScope;
+            if (key is not null && _failures.TryGetValue(key, out var f) && f.Count >= l.InboundUpgradeFailuresPerAddress
+                && _time.GetElapsedTime(f.Start) < l.InboundUpgradeFailureWindow)
+            {
+                Report(nameof(l.InboundUpgradeFailuresPerAddress), l.InboundUpgradeFailuresPerAddress, $"address {key}", what);
+                return null;
+            }
             var a = key is null ? null : AddressLocked(key);
             if (a is not null && a.PendingIn >= l.PendingInboundPerAddress) return RefuseLocked(nameof(l.PendingInboundPerAddress), l.PendingInboundPerAddress, a, what);
             if (a is not null && a.PendingIn + a.EstablishedIn >= l.ConnectionsInboundPerAddress) return RefuseLocked(nameof(l.ConnectionsInboundPerAddress), l.ConnectionsInboundPerAddress, a, what);
@@ -151,6 +160,40 @@ public sealed class ResourceManager
             c.Establish(p);
             return null;
         }
+    }
+
+    /// <summary>An inbound upgrade from the connection's address failed: counted against InboundUpgradeFailuresPerAddress.</summary>
+    internal void InboundUpgradeFailed(ConnectionScope c)
+    {
+        if (c.Address is not { } a) return;
+        long now = _time.GetTimestamp();
+        lock (_sync)
+        {
+            if (!_failures.TryGetValue(a.Key, out var f) || _time.GetElapsedTime(f.Start, now) >= Limits.InboundUpgradeFailureWindow)
+            {
+                if (_failures.Count >= MaxFailureEntries) PruneFailuresLocked(now);
+                _failures[a.Key] = f = new FailureWindow { Start = now };
+            }
+            f.Count++;
+        }
+    }
+
+    // Addresses remembered for failed upgrades (a bounded table: the oldest windows go first when it is full).
+    private const int MaxFailureEntries = 16_384;
+
+    private void PruneFailuresLocked(long now)
+    {
+        foreach (var (key, f) in _failures)
+            if (_time.GetElapsedTime(f.Start, now) >= Limits.InboundUpgradeFailureWindow) _failures.Remove(key);
+        if (_failures.Count >= MaxFailureEntries)
+            foreach (var key in _failures.OrderBy(kv => kv.Value.Start).Take(_failures.Count / 2).Select(kv => kv.Key).ToList())
+                _failures.Remove(key);
+    }
+
+    private sealed class FailureWindow
+    {
+        public long Start;
+        public int Count;
     }
 
     /// <summary>The connection is gone (refused, failed or closed): its counts and any memory it still holds return.</summary>
@@ -259,6 +302,9 @@ public sealed class ResourceManager
     }
 
     // ---- refusals ----
+
+    /// <summary>A refusal decided elsewhere in the host (a handler's per-connection stream limit, the identify push rate): counted and logged here.</summary>
+    internal void ReportRefusal(string limit, long value, string scope, string what) => Report(limit, value, scope, what);
 
     internal void ReportMemoryRefused(MemoryAccount refused, ResourceScope scope, long bytes)
         => Report(refused.LimitName, refused.Limit, refused.ScopeName, $"{bytes} bytes of memory for {scope.Name}");
