@@ -96,8 +96,31 @@ await Section("idle", async () =>
     report.Line(idle.ToString());
 });
 
+var attackReports = new List<Libp2p.Attacks.AttackReport>();
+await Section("attacks", async () =>
+{
+    report.Line("each attack against its own `p2p listen` (default limits), a legitimate peer dialing and pinging from 127.0.0.1 every 0.5 s;");
+    report.Line("RSS sampled every 100 ms, and once more 10 s after the attack ended");
+    int octet = 2;
+    foreach (var attack in Libp2p.Attacks.Attacks.All)
+    {
+        await using var node = await Peers.StartCSharpListenerAsync(TimeSpan.FromMinutes(5), keepLines: true, defaultLimits: true);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // start-up allocations settle
+        var r = await Libp2p.Attacks.AttackRun.RunAsync(new AttackTarget(node), attack, octet, TimeSpan.FromSeconds(10), CancellationToken.None);
+        octet += attack.Addresses + 2;
+        attackReports.Add(r);
+        report.Line(r.ToString());
+    }
+});
+
 report.Line("");
 report.Line($"== targets == (load average {ProcStatus.LoadAverage()})");
+foreach (var r in attackReports)
+{
+    report.Target($"{r.Attack}: legitimate pings succeed, RSS +<128 MB, back within 32 MB 10 s later",
+        r.LegitErrors.Count == 0 && r.LegitMs.Count > 0 && r.GrowthMB < 128 && r.RssAfter is { } a && (a - r.RssStart) / 1e6 < 32,
+        $"{r.LegitMs.Count}/{r.LegitMs.Count + r.LegitErrors.Count} pings, +{r.GrowthMB:0.0} MB, {((r.RssAfter ?? 0) - r.RssStart) / 1e6:+0.0;-0.0} MB after 10 s");
+}
 if (csTwoProcesses is not null && baseline is not null)
 {
     double worst = Math.Min(csTwoProcesses.UploadMBps, csTwoProcesses.DownloadMBps);
