@@ -116,6 +116,7 @@ public sealed partial class Libp2pHost
         // advancing a fake clock, say) already sees it.
         if (Options.EnableIdentify)
             _ = IdentifyInBackgroundAsync(connection);
+        OnConnectionOpenedForPeers(connection);
         Publish(new HostEvent.ConnectionOpened(connection));
     }
 
@@ -131,6 +132,7 @@ public sealed partial class Libp2pHost
         }
         Metrics.ConnectionClosed();
         Log.ConnectionClosed(connection.RemotePeer, reason);
+        OnConnectionClosedForPeers(connection, reason);
         Publish(new HostEvent.ConnectionClosed(connection, reason));
     }
 

@@ -31,6 +31,7 @@ public sealed partial class Libp2pHost : IAsyncDisposable
         options.Yamux.TimeProvider = TimeProvider;
         Log = options.LoggerFactory.CreateLogger("Libp2p.Host");
         Metrics = new HostMetrics();
+        PeerStore = new PeerStore(TimeProvider);
         RegisterBuiltInProtocols();
         foreach (var transport in options.Transports)
             _ = PumpTransportEventsAsync(transport);
