@@ -124,6 +124,7 @@ public sealed partial class Libp2pHost
         // advancing a fake clock, say) already sees it.
         if (Options.EnableIdentify)
             _ = IdentifyInBackgroundAsync(connection);
+        OnConnectionOpenedForPeers(connection);
         Publish(new HostEvent.ConnectionOpened(connection));
     }
 
@@ -140,6 +141,7 @@ public sealed partial class Libp2pHost
         Resources.Close(connection.Scope);
         Metrics.ConnectionClosed();
         Log.ConnectionClosed(connection.RemotePeer, reason);
+        OnConnectionClosedForPeers(connection, reason);
         Publish(new HostEvent.ConnectionClosed(connection, reason));
     }
 

@@ -93,6 +93,7 @@ public sealed partial class Libp2pHost
                 var info = await IdentifyProtocol.RequestAsync(stream, answer.Token).ConfigureAwait(false);
                 CheckIdentifiedKey(connection, info);
                 connection.RemoteIdentify = info;
+                OnPeerIdentifiedForPeers(connection, info);
                 Publish(new HostEvent.PeerIdentified(connection));
                 return info;
             }
@@ -193,6 +194,7 @@ public sealed partial class Libp2pHost
         }
         CheckIdentifiedKey(ctx.Connection, push);
         ctx.Connection.RemoteIdentify = Merge(ctx.Connection.RemoteIdentify, push);
+        OnPeerIdentifiedForPeers(ctx.Connection, push);
         Publish(new HostEvent.PeerIdentified(ctx.Connection));
     }
 

@@ -33,6 +33,7 @@ public sealed partial class Libp2pHost : IAsyncDisposable
         Log = options.LoggerFactory.CreateLogger("Libp2p.Host");
         Metrics = new HostMetrics();
         Resources = new ResourceManager(options.Limits, TimeProvider, Log, Metrics.ResourceRefused);
+        PeerStore = new PeerStore(TimeProvider);
         RegisterBuiltInProtocols();
         foreach (var transport in options.Transports)
             _ = PumpTransportEventsAsync(transport);
