@@ -273,7 +273,7 @@ public static class Attacks
                     frames.AddRange(RawYamux.Frame(RawYamux.WindowUpdate, RawYamux.Fin, id, 0));
                 }
                 await session.SendAsync(frames.ToArray(), ct);
-                await Task.Delay(50, ct);
+                await Task.Delay(200, ct);
             }
             ctx.Refused(session.Resets);
         }

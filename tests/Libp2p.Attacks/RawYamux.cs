@@ -80,7 +80,8 @@ public sealed class RawYamux : IAsyncDisposable
 
     private async Task ReadLoopAsync(CancellationToken ct)
     {
-        var pending = new List<byte>();
+        var pending = new byte[1 << 20];
+        int start = 0, end = 0;
         var prefix = new byte[2];
         try
         {
@@ -89,25 +90,36 @@ public sealed class RawYamux : IAsyncDisposable
                 await _socket.ReadExactlyAsync(prefix, ct).ConfigureAwait(false);
                 var body = new byte[BinaryPrimitives.ReadUInt16BigEndian(prefix)];
                 await _socket.ReadExactlyAsync(body, ct).ConfigureAwait(false);
-                pending.AddRange(_noise.Open(body));
-                while (pending.Count >= 12)
+                var plain = _noise.Open(body);
+                if (end + plain.Length > pending.Length)
                 {
-                    var h = pending.GetRange(0, 12).ToArray();
+                    Buffer.BlockCopy(pending, start, pending, 0, end - start);
+                    end -= start;
+                    start = 0;
+                    if (end + plain.Length > pending.Length) Array.Resize(ref pending, (end + plain.Length) * 2);
+                }
+                plain.CopyTo(pending, end);
+                end += plain.Length;
+                while (end - start >= 12)
+                {
+                    var h = pending.AsSpan(start, 12);
                     byte type = h[1];
-                    ushort flags = BinaryPrimitives.ReadUInt16BigEndian(h.AsSpan(2));
-                    uint length = BinaryPrimitives.ReadUInt32BigEndian(h.AsSpan(8));
-                    int frameLength = 12 + (type == Data ? (int)length : 0);
-                    if (pending.Count < frameLength) break;
-                    pending.RemoveRange(0, frameLength);
+                    ushort flags = BinaryPrimitives.ReadUInt16BigEndian(h[2..]);
+                    uint length = BinaryPrimitives.ReadUInt32BigEndian(h[8..]);
+                    long frameLength = 12 + (type == Data ? (long)length : 0);
+                    if (end - start < frameLength) break;
+                    start += (int)frameLength;
                     if (type == Ping && (flags & Ack) != 0) Interlocked.Increment(ref _pongs);
                     if (type == GoAway) GoAwayCode = length;
                     if ((flags & Rst) != 0) Interlocked.Increment(ref _resets);
                     if ((flags & Ack) != 0 && type == WindowUpdate) Interlocked.Increment(ref _acks);
                     if (type == Data) Interlocked.Add(ref _dataBytes, length);
                 }
+                if (start == end) start = end = 0;
             }
         }
-        catch (Exception e) when (e is EndOfStreamException or System.Net.Sockets.SocketException or OperationCanceledException or ObjectDisposedException) { }
+        catch (Exception e) when (e is EndOfStreamException or System.Net.Sockets.SocketException or OperationCanceledException
+            or ObjectDisposedException or System.Security.Cryptography.CryptographicException) { }
     }
 
     public async ValueTask DisposeAsync()
