@@ -50,7 +50,7 @@ public static class NodeSetup
         if (listener)
         {
             LimitOptions.Apply(parse, options.Limits);
-            options.LoggerFactory = new Microsoft.Extensions.Logging.LoggerFactory([new StderrLoggerProvider(parse.InvocationConfiguration.Error)]);
+            options.LoggerFactory = new StderrLoggerFactory(parse.InvocationConfiguration.Error);
         }
         else
         {

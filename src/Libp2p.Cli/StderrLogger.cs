@@ -6,9 +6,12 @@ namespace Libp2p.Cli;
 /// Warnings and errors of the node (refused connections and streams, listener errors) as lines on stderr:
 /// <c>p2p: warning: …</c>. Synchronous and thread-free (the console logger runs a thread, which Wasm has not).
 /// </summary>
-public sealed class StderrLoggerProvider(TextWriter error, LogLevel minimum = LogLevel.Warning) : ILoggerProvider
+/// <remarks>Its own factory (Logging.Abstractions only): the Wasm build compiles these sources without Microsoft.Extensions.Logging.</remarks>
+public sealed class StderrLoggerFactory(TextWriter error, LogLevel minimum = LogLevel.Warning) : ILoggerFactory
 {
     public ILogger CreateLogger(string categoryName) => new Logger(error, minimum);
+
+    public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException("The p2p tool logs to stderr only.");
 
     public void Dispose() { }
 
