@@ -36,4 +36,7 @@ internal static partial class HostLog
 
     [LoggerMessage(10, LogLevel.Warning, "Refused inbound connection from {Address}: {Reason}")]
     public static partial void InboundRefused(this ILogger logger, Multiaddr address, string reason);
+
+    [LoggerMessage(11, LogLevel.Debug, "Dialing {Address} again: it did not accept {Protocol} offered optimistically; negotiating every security protocol")]
+    public static partial void SecurityFallback(this ILogger logger, Multiaddr address, string protocol);
 }
