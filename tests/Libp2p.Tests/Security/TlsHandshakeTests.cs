@@ -37,8 +37,8 @@ public class TlsHandshakeTests
     [InlineData(KeyType.Rsa)]
     public async Task BothSidesProveTheirPeerIdAndTalk(KeyType type)
     {
-        var ck = PrivateKey.Generate(type);
-        var sk = PrivateKey.Generate(type);
+        var ck = TestCertificates.HostKey(type);
+        var sk = type == KeyType.Rsa ? PrivateKey.Generate(KeyType.Ecdsa) : TestCertificates.HostKey(type);
         var (c, s) = await HandshakeAsync(ck, sk, expected: sk.ToPeerId());
         Assert.Equal(sk.ToPeerId(), c.RemotePeer);
         Assert.Equal(ck.ToPeerId(), s.RemotePeer);
@@ -95,5 +95,55 @@ public class TlsHandshakeTests
         Assert.Equal("back"u8.ToArray(), buf);
         await s.Stream.CloseWriteAsync().AsTask().WaitAsync(Timeout);
         Assert.Equal(0, await c.Stream.ReadAsync(new byte[8]).AsTask().WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task APeerWhoseClockIsPastOurCertificatesValidityRefusesIt()
+    {
+        // The server's clock is 200 years ahead: our certificate (valid ~100 years) has expired by it.
+        var (a, b) = InMemoryDuplex.CreatePair();
+        var future = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddYears(200));
+        var server = new TlsSecurity().SecureInboundAsync(b, new SecurityUpgradeContext(PrivateKey.Generate(), Yamux, future)).AsTask();
+        var client = new TlsSecurity().SecureOutboundAsync(a, new SecurityUpgradeContext(PrivateKey.Generate(), Yamux, TimeProvider.System)).AsTask();
+        var e = await Assert.ThrowsAsync<TlsCertificateException>(() => server.WaitAsync(Timeout));
+        Assert.Equal(TlsCertificateError.Expired, e.Error);
+        a.Abort();
+        await Assert.ThrowsAnyAsync<Exception>(() => client.WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task ACertificateWithoutTheExtensionFailsTheHandshakeOnTheOtherSide()
+    {
+        var identity = PrivateKey.Generate();
+        var bad = new TestCertificates { Identity = identity, IncludeExtension = false };
+        var credentials = new TlsCredentials(identity, bad.Build(), bad.CertKey);
+        var e = await Assert.ThrowsAsync<TlsCertificateException>(
+            () => HandshakeAsync(identity, PrivateKey.Generate(), serverTls: new TlsSecurity(credentials)));
+        Assert.Equal(TlsCertificateError.MissingExtension, e.Error);
+    }
+
+    [Fact]
+    public void TheCallbackRefusesAChainOfMoreThanOneCertificateOrNone()
+    {
+        var context = new SecurityUpgradeContext(PrivateKey.Generate(), Yamux, TimeProvider.System);
+        var leaf = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(TlsCertificate.Generate(PrivateKey.Generate(), DateTimeOffset.UtcNow).Der);
+        var other = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(TlsCertificate.Generate(PrivateKey.Generate(), DateTimeOffset.UtcNow).Der);
+
+        using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+        chain.ChainPolicy.ExtraStore.Add(other);
+        var check = new TlsRemoteCheck(context);
+        Assert.False(check.Validate(this, leaf, chain, System.Net.Security.SslPolicyErrors.None));
+        Assert.Equal(TlsCertificateError.TooManyCertificates, Assert.IsType<TlsCertificateException>(check.Failure).Error);
+
+        check = new TlsRemoteCheck(context);
+        Assert.False(check.Validate(this, null, null, System.Net.Security.SslPolicyErrors.RemoteCertificateNotAvailable));
+        Assert.Equal(TlsCertificateError.Missing, Assert.IsType<TlsCertificateException>(check.Failure).Error);
+
+        // The leaf alone (SslStream may list it in the extra store too) is accepted.
+        using var single = new System.Security.Cryptography.X509Certificates.X509Chain();
+        single.ChainPolicy.ExtraStore.Add(leaf);
+        check = new TlsRemoteCheck(context);
+        Assert.True(check.Validate(this, leaf, single, System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors));
+        Assert.NotNull(check.Remote);
     }
 }

@@ -22,7 +22,7 @@ internal static class SslStreamTls
         IDuplexStream connection, SecurityUpgradeContext context, TlsCredentials credentials, bool isServer, CancellationToken ct)
     {
         var certificate = credentials.GetOrCreateEngineState(CreateCertificateContext);
-        var check = new RemoteCheck(context);
+        var check = new TlsRemoteCheck(context);
         var alpn = new List<SslApplicationProtocol>(context.Muxers.Count + 1);
         foreach (var m in context.Muxers) alpn.Add(new SslApplicationProtocol(m));
         alpn.Add(new SslApplicationProtocol(TlsSecurity.Alpn));
@@ -112,39 +112,5 @@ internal static class SslStreamTls
         using var publicOnly = X509CertificateLoader.LoadCertificate(credentials.Der);
         var withKey = publicOnly.CopyWithPrivateKey(ecdsa);
         return SslStreamCertificateContext.Create(withKey, additionalCertificates: null, offline: true);
-    }
-
-    /// <summary>Runs our verification in SslStream's callback and keeps its verdict for the caller.</summary>
-    private sealed class RemoteCheck(SecurityUpgradeContext context)
-    {
-        public (PeerId Peer, PublicKey Key)? Remote { get; private set; }
-
-        public Exception? Failure { get; private set; }
-
-        public bool Validate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
-        {
-            try
-            {
-                if (certificate is null)
-                    throw new TlsCertificateException(TlsCertificateError.Missing, "the remote presented no certificate.");
-                byte[] der = certificate.GetRawCertData();
-                if (chain is not null)
-                {
-                    foreach (var extra in chain.ChainPolicy.ExtraStore)
-                        if (!extra.RawDataMemory.Span.SequenceEqual(der))
-                            throw new TlsCertificateException(TlsCertificateError.TooManyCertificates, "the remote sent more than one certificate.");
-                }
-                var remote = TlsCertificateVerifier.Verify(der, context.TimeProvider.GetUtcNow());
-                if (context.ExpectedRemote is { } expected && expected != remote.Peer)
-                    throw new PeerIdMismatchException(expected, remote.Peer);
-                Remote = remote;
-                return true;
-            }
-            catch (Exception e) when (e is TlsCertificateException or PeerIdMismatchException)
-            {
-                Failure = e;
-                return false;
-            }
-        }
     }
 }

@@ -18,7 +18,17 @@ public sealed class TlsSecurity : ISecurityProtocol
     /// <summary>The ALPN protocol that means "libp2p, no early muxer".</summary>
     public const string Alpn = "libp2p";
 
+    private readonly bool _fixedCredentials;
     private TlsCredentials? _credentials;
+
+    public TlsSecurity() { }
+
+    /// <summary>Always presents <paramref name="credentials"/> (tests use it to send odd certificates).</summary>
+    internal TlsSecurity(TlsCredentials credentials)
+    {
+        _credentials = credentials;
+        _fixedCredentials = true;
+    }
 
     public string ProtocolId => Id;
 
@@ -52,7 +62,7 @@ public sealed class TlsSecurity : ISecurityProtocol
     internal TlsCredentials Credentials(SecurityUpgradeContext context)
     {
         var current = Volatile.Read(ref _credentials);
-        if (current is not null && ReferenceEquals(current.Identity, context.Identity)) return current;
+        if (current is not null && (_fixedCredentials || ReferenceEquals(current.Identity, context.Identity))) return current;
         var (der, key) = TlsCertificate.Generate(context.Identity, context.TimeProvider.GetUtcNow());
         var made = new TlsCredentials(context.Identity, der, key);
         Volatile.Write(ref _credentials, made);
