@@ -37,9 +37,13 @@ internal static class ConnectionUpgrader
             var first = security[0];
             var lazy = (LazySelectStream)MultistreamSelect.SelectLazy(raw, first.ProtocolId);
             try { secure = await first.SecureOutboundAsync(lazy, context, ct).ConfigureAwait(false); }
-            catch (Exception e) when (!lazy.Confirmed && security.Count > 1 && e is not OperationCanceledException)
+            catch (Exception e) when (!lazy.Confirmed && e is not OperationCanceledException)
             {
-                throw new OptimisticSecurityRefusedException(first.ProtocolId, e);
+                if (security.Count > 1) throw new OptimisticSecurityRefusedException(first.ProtocolId, e);
+                // Our only protocol: say so plainly instead of as a failure of its handshake.
+                if (Find<MultistreamException>(e) is { } refusal)
+                    throw new MultistreamException(refusal.Error, $"The remote did not accept our only security protocol {first.ProtocolId}: {refusal.Message}", e);
+                throw;
             }
         }
         else
@@ -88,6 +92,13 @@ internal static class ConnectionUpgrader
             secure.Stream.Abort(e);
             throw;
         }
+    }
+
+    private static T? Find<T>(Exception e) where T : Exception
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is T found) return found;
+        return null;
     }
 
     private static ISecurityProtocol? Find(IReadOnlyList<ISecurityProtocol> security, string id)
