@@ -37,6 +37,12 @@ internal static partial class HostLog
     [LoggerMessage(10, LogLevel.Warning, "Refused inbound connection from {Address}: {Reason}")]
     public static partial void InboundRefused(this ILogger logger, Multiaddr address, string reason);
 
-    [LoggerMessage(11, LogLevel.Debug, "Dialing {Address} again: it did not accept {Protocol} offered optimistically; negotiating every security protocol")]
+    [LoggerMessage(11, LogLevel.Warning, "Closing a connection failed during shutdown")]
+    public static partial void ShutdownCloseFailed(this ILogger logger, Exception error);
+
+    [LoggerMessage(12, LogLevel.Warning, "A subscriber to {Notification} threw")]
+    public static partial void NotificationFailed(this ILogger logger, string notification, Exception error);
+
+    [LoggerMessage(13, LogLevel.Debug, "Dialing {Address} again: it did not accept {Protocol} offered optimistically; negotiating every security protocol")]
     public static partial void SecurityFallback(this ILogger logger, Multiaddr address, string protocol);
 }
