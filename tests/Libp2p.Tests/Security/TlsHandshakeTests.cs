@@ -98,6 +98,13 @@ public class TlsHandshakeTests
     }
 
     [Fact]
+    public async Task TheSecureStreamHonoursTheZeroByteReadContract()
+    {
+        var (c, s) = await HandshakeAsync(PrivateKey.Generate(), PrivateKey.Generate());
+        await Libp2p.Tests.Core.ZeroByteReadContract.AssertAsync(c.Stream, s.Stream);
+    }
+
+    [Fact]
     public async Task APeerWhoseClockIsPastOurCertificatesValidityRefusesIt()
     {
         // The server's clock is 200 years ahead: our certificate (valid ~100 years) has expired by it.
