@@ -9,8 +9,6 @@ import './polyfill.mjs'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@libp2p/noise'
-import { tls } from '@libp2p/tls'
-import { plaintext } from '@libp2p/plaintext'
 import { yamux } from '@libp2p/yamux'
 import { ping } from '@libp2p/ping'
 import { identify } from '@libp2p/identify'
@@ -27,7 +25,13 @@ function usage (message) {
   process.exit(2)
 }
 
-const ENCRYPTERS = { noise, tls, plaintext }
+// tls and plaintext are imported only when asked for: @libp2p/tls pulls in a large X.509/ASN.1 stack, which
+// would slow the start of every peer.
+const ENCRYPTERS = {
+  noise: async () => noise,
+  tls: async () => (await import('@libp2p/tls')).tls,
+  plaintext: async () => (await import('@libp2p/plaintext')).plaintext
+}
 
 function parseArgs (argv) {
   const opts = { listen: [], seed: null, security: [], dials: [], exitAfterActions: false, ignoreStdin: false }
@@ -86,7 +90,7 @@ const node = await createLibp2p({
   privateKey,
   addresses: { listen: opts.listen },
   transports: [tcp()],
-  connectionEncrypters: opts.security.map(name => ENCRYPTERS[name]()),
+  connectionEncrypters: await Promise.all(opts.security.map(async name => (await ENCRYPTERS[name]())())),
   streamMuxers: [yamux()],
   services: {
     ping: ping({ maxInboundStreams: 64, maxOutboundStreams: 64 }),
