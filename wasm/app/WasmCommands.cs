@@ -30,7 +30,7 @@ public static class WasmCommands
             foreach (var (name, c) in Commands) Console.Error.WriteLine($"  {c.Usage}");
             return 2;
         }
-        var context = new WasmContext(WasiEnvironment.NodeJsHost());
+        var context = new WasmContext(WasmContext.HostEnvironment());
         try
         {
             return await command.Run(context, args[1..]);
@@ -46,6 +46,13 @@ public static class WasmCommands
 /// <summary>What every command gets: the WASI environment (backend + loop) and a way to make the transport.</summary>
 public sealed class WasmContext(WasiEnvironment environment)
 {
+    /// <summary>
+    /// The environment wasm/host/main.mjs set up: <c>--abi js</c> (JSImport glue) or <c>--abi canonical</c> (the
+    /// canonical-ABI backend over jco's lowered imports), passed as LIBP2P_WASM_ABI.
+    /// </summary>
+    public static WasiEnvironment HostEnvironment() =>
+        WasiEnvironment.NodeJsHost(System.Environment.GetEnvironmentVariable("LIBP2P_WASM_ABI") == "canonical" ? NodeHostAbi.Canonical : NodeHostAbi.JsGlue);
+
     public WasiEnvironment Environment { get; } = environment;
 
     /// <summary>The loop's clock (monotonic-clock); give it to everything that needs time.</summary>
