@@ -49,7 +49,9 @@ public sealed record WasiEnvironment(IWasiBackend Backend, IWasiScheduler Schedu
     public static WasiEnvironment NodeJsHost(NodeHostAbi abi)
     {
         IWasiBackend backend = abi == NodeHostAbi.Canonical ? new CanonicalAbiBackend(JcoImports.Instance) : new JsHostBackend();
-        return new WasiEnvironment(backend, new PollingEventLoop(backend, JsHostImports.YieldToEventLoop))
+        // The .NET thread pool runs from the JS event loop in browser-wasm: while it has work, the loop must not block.
+        var loop = new PollingEventLoop(backend, JsHostImports.YieldToEventLoop, static () => ThreadPool.PendingWorkItemCount > 0);
+        return new WasiEnvironment(backend, loop)
         {
             // Through jco the calls reach preview2-shim as they are; the JS glue already works around this one.
             HostDefects = abi == NodeHostAbi.Canonical ? WasiHostDefects.ShutdownDestroysSocket : WasiHostDefects.None,
