@@ -20,6 +20,7 @@ public sealed class BenchOptions
     public long WasmBytes { get; private set; } = 16L << 20;
     public int WasmSetupCount { get; private set; } = 50;
     public int WasmIdleConnections { get; private set; } = 200;
+    public string[] WasmAbis { get; private set; } = ["js", "canonical"];
 
     public static BenchOptions? Parse(string[] args)
     {
@@ -39,6 +40,10 @@ public sealed class BenchOptions
                 case "--wasm-mib": o.WasmBytes = long.Parse(Next(), CultureInfo.InvariantCulture) << 20; break;
                 case "--wasm-setup-count": o.WasmSetupCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--wasm-idle-connections": o.WasmIdleConnections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--wasm-abis":
+                    o.WasmAbis = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (o.WasmAbis.Length == 0 || o.WasmAbis.Except(["js", "canonical"]).Any()) { Console.Error.WriteLine("--wasm-abis takes js,canonical"); return null; }
+                    break;
                 case "--only":
                     o.Sections = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
                     if (o.Sections.Except(AllSections).FirstOrDefault() is { } bad)
@@ -49,7 +54,7 @@ public sealed class BenchOptions
                     break;
                 case "-h" or "--help":
                     Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,perf,setup,idle,wasm] [--perf-mib N] [--runs N] " +
-                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N]");
+                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N] [--wasm-abis js,canonical]");
                     return null;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");

@@ -10,6 +10,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// The runtime's own defaults (jiterpreter on, SIMD in traces) measured best; see docs/wasi.md "Runtime options".
+const DEFAULT_RUNTIME_OPTIONS = [];
 const framework = process.env.LIBP2P_WASM_FRAMEWORK ?? path.join(here, '..', 'app', 'publish', 'wwwroot', '_framework');
 
 let args = process.argv.slice(2);
@@ -29,18 +31,28 @@ for (;;) {
   break;
 }
 
+// Runtime options (jiterpreter and interpreter switches, e.g. "--jiterpreter-minimum-trace-hit-count=500"):
+// space-separated in LIBP2P_WASM_RUNTIME_OPTIONS, added after the defaults below.
+const runtimeOptions = [...DEFAULT_RUNTIME_OPTIONS, ...(process.env.LIBP2P_WASM_RUNTIME_OPTIONS ?? '').split(' ').filter(Boolean)];
+
 const { dotnet } = await import(pathToFileURL(path.join(framework, 'dotnet.js')).href);
-let builder = dotnet.withApplicationArguments(...args).withEnvironmentVariable('LIBP2P_WASM_ABI', abi);
+let builder = dotnet.withApplicationArguments(...args).withEnvironmentVariable('LIBP2P_WASM_ABI', abi)
+  .withRuntimeOptions(runtimeOptions);
 for (const name of ['LIBP2P_LOG', 'LIBP2P_WASM_LOOP_TRACE']) {
   if (process.env[name] !== undefined) builder = builder.withEnvironmentVariable(name, process.env[name]);
 }
 const runtime = await builder.create();
 const sockets = createSockets({ enableNetwork });
+// LIBP2P_WASM_PROFILE=1: time every call C# makes into the glue and print a table on stderr at exit: the split
+// between the shim (its synchronous RPCs), the yields to Node, and what is left (C#: crypto, framing, the loop).
+const profile = process.env.LIBP2P_WASM_PROFILE === '1' ? (await import('./profile.mjs')).createProfile() : null;
+const wrap = (glue, prefix) => (profile ? profile.wrap(glue, prefix) : glue);
 // The loop's yield (setImmediate) lives in this module for both ABIs.
-runtime.setModuleImports('libp2p-wasi', createWasiGlue(sockets));
+runtime.setModuleImports('libp2p-wasi', wrap(createWasiGlue(sockets), ''));
 if (abi === 'canonical') {
   const { createCanonicalGlue } = await import('./canonical-glue.mjs');
-  runtime.setModuleImports('libp2p-wasi-canonical', await createCanonicalGlue(sockets, runtime.Module));
+  runtime.setModuleImports('libp2p-wasi-canonical', wrap(await createCanonicalGlue(sockets, runtime.Module), 'canonical.'));
 }
 const code = await runtime.runMain();
+profile?.report();
 process.exit(code);
