@@ -282,15 +282,28 @@ internal sealed class ManagedChaCha20Poly1305Cipher : ChaCha20Poly1305Cipher
 
         private void Blocks(ReadOnlySpan<byte> data)
         {
+            // Little-endian words straight from the span (one cast, no per-word call: calls cost in the interpreter).
+            if (!BitConverter.IsLittleEndian)
+            {
+                Span<uint> swapped = stackalloc uint[4];
+                for (int i = 0; i < data.Length; i += 16)
+                {
+                    for (int w = 0; w < 4; w++) swapped[w] = BinaryPrimitives.ReadUInt32LittleEndian(data[(i + 4 * w)..]);
+                    Blocks(swapped);
+                }
+                return;
+            }
+            Blocks(MemoryMarshal.Cast<byte, uint>(data));
+        }
+
+        private void Blocks(ReadOnlySpan<uint> words)
+        {
             uint r0 = _r0, r1 = _r1, r2 = _r2, r3 = _r3, r4 = _r4;
             uint s1 = r1 * 5, s2 = r2 * 5, s3 = r3 * 5, s4 = r4 * 5;
             uint h0 = _h0, h1 = _h1, h2 = _h2, h3 = _h3, h4 = _h4;
-            for (int i = 0; i < data.Length; i += 16)
+            for (int i = 0; i < words.Length; i += 4)
             {
-                uint t0 = BinaryPrimitives.ReadUInt32LittleEndian(data[i..]);
-                uint t1 = BinaryPrimitives.ReadUInt32LittleEndian(data[(i + 4)..]);
-                uint t2 = BinaryPrimitives.ReadUInt32LittleEndian(data[(i + 8)..]);
-                uint t3 = BinaryPrimitives.ReadUInt32LittleEndian(data[(i + 12)..]);
+                uint t0 = words[i], t1 = words[i + 1], t2 = words[i + 2], t3 = words[i + 3];
                 h0 += t0 & 0x3ffffff;
                 h1 += ((t0 >> 26) | (t1 << 6)) & 0x3ffffff;
                 h2 += ((t1 >> 20) | (t2 << 12)) & 0x3ffffff;
