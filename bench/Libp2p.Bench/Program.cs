@@ -4,7 +4,7 @@ using Libp2p.Bench;
 
 // The libp2p benchmark program: prints figures and PASS/MISS against the targets; exits 0 unless a
 // measurement itself broke (a missed target is a finding, not a failure).
-// Usage: dotnet run -c Release --project bench/Libp2p.Bench -- [--quick] [--only perf,baseline,setup,idle]
+// Usage: dotnet run -c Release --project bench/Libp2p.Bench -- [--quick] [--only perf,baseline,setup,idle,wasm]
 //        [--idle-connections N]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -83,7 +83,10 @@ await Section("setup", async () =>
         setupCs = await SetupBench.MeasureAsync(cs.Address, options.SetupCount);
         report.Line($"C# -> C# (other process), dial to first ping: {setupCs}");
         if (options.SetupVariants)
+        {
             report.Line($"  same, dialer without identify            : {await SetupBench.MeasureAsync(cs.Address, options.SetupCount, enableIdentify: false)}");
+            report.Line($"  same over /tls/1.0.0 (dialer: tls only)  : {await SetupBench.MeasureAsync(cs.Address, options.SetupCount, security: new Libp2p.Security.Tls.TlsSecurity())}");
+        }
     }
     await using (var js = await Peers.StartJsListenerAsync(TimeSpan.FromMinutes(10)))
         report.Line($"C# -> js, dial to first ping               : {await SetupBench.MeasureAsync(js.Address, options.SetupJsCount)}");
@@ -96,6 +99,8 @@ await Section("idle", async () =>
     report.Line(idle.ToString());
 });
 
+WasmSection? wasm = null;
+await Section("wasm", async () => wasm = await WasmSection.RunAsync(options, report.Line));
 var attackReports = new List<Libp2p.Attacks.AttackReport>();
 await Section("attacks", async () =>
 {
@@ -146,6 +151,7 @@ if (idle is not null)
         (idle.Opened == 10_000 ? "" : $", {per10k:0} MB scaled to 10,000") +
         (idle.Opened == idle.Requested ? "" : $", only {idle.Opened} of {idle.Requested} opened"));
 }
+wasm?.Targets(report);
 return broke ? 1 : 0;
 
 namespace Libp2p.Bench

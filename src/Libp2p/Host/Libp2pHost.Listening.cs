@@ -2,6 +2,7 @@ using Libp2p.Core;
 using System.Threading.Channels;
 using Libp2p.Host.Resources;
 using Libp2p.Multiformats;
+using Libp2p.Security;
 using Libp2p.Transports;
 using Libp2p.Yamux;
 
@@ -147,14 +148,15 @@ public sealed partial class Libp2pHost
         {
             // A dialer speaks first (multistream-select); one that sends nothing gives its slot back soon.
             await raw.ReadAsync(Memory<byte>.Empty, firstBytes.Token).ConfigureAwait(false);
-            var (secure, session) = await ConnectionUpgrader.InboundAsync(raw, Identity, Options.Yamux, scope, upgrade.Token).ConfigureAwait(false);
+            var context = new SecurityUpgradeContext(Identity, ConnectionUpgrader.Muxers, TimeProvider);
+            var (secure, session) = await ConnectionUpgrader.InboundAsync(raw, context, SecurityProtocols, Options.Yamux, scope, upgrade.Token).ConfigureAwait(false);
             if (Resources.TryEstablish(scope, secure.RemotePeer) is { } refusal)
             {
                 await RefuseUpgradedAsync(session).ConfigureAwait(false);
                 throw refusal;
             }
             var connection = new Connection(this, session, scope, secure.RemotePeer, secure.RemotePublicKey,
-                inc.LocalAddress, inc.RemoteAddress.WithPeerId(secure.RemotePeer), ConnectionDirection.Inbound);
+                inc.LocalAddress, inc.RemoteAddress.WithPeerId(secure.RemotePeer), ConnectionDirection.Inbound, secure.Protocol);
             AddConnection(connection, TimeProvider.GetElapsedTime(started));
         }
         catch (Exception e)
