@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Libp2p.Crypto;
+using Libp2p.Crypto.OpenSsl;
 
 namespace Libp2p.Tests.Crypto;
 
@@ -113,9 +114,10 @@ public class CryptoProviderTests
     }
 
     [Fact]
-    public void DefaultIsBclWhereSupported()
+    public void DefaultIsOpenSslWhereLibcryptoLoadsElseBclWhereSupported()
     {
-        Assert.Equal(ChaCha20Poly1305.IsSupported ? "bcl" : "bouncycastle", CryptoProvider.Default.Name);
+        string expected = !ChaCha20Poly1305.IsSupported ? "bouncycastle" : LibCrypto.IsAvailable ? "openssl" : "bcl";
+        Assert.Equal(expected, CryptoProvider.Default.Name);
     }
 
     [Fact]
