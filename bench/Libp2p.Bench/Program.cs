@@ -37,6 +37,7 @@ var perf = new PerfBench(options.PerfBytes, options.Runs);
 Throughput? csTwoProcesses = null, jsJs = null;
 double? baseline = null, baselineCpu = null;
 SetupTimes? setupCs = null;
+HandshakeCpu.Figures? handshake = null;
 IdleResult? idle = null;
 
 await Section("baseline", async () =>
@@ -77,7 +78,10 @@ await Section("perf", async () =>
 
 await Section("setup", async () =>
 {
-    report.Line($"handshake CPU floor: {HandshakeCpu.Measure()}");
+    handshake = HandshakeCpu.Measure(Libp2p.Crypto.CryptoProvider.Default);
+    report.Line($"handshake CPU floor: {handshake}");
+    if (Libp2p.Crypto.CryptoProvider.Default != Libp2p.Crypto.CryptoProvider.Managed)
+        report.Line($"  (managed, as in Wasm: {HandshakeCpu.Measure(Libp2p.Crypto.CryptoProvider.Managed)})");
     await using (var cs = await Peers.StartCSharpListenerAsync(TimeSpan.FromMinutes(10), keepLines: false))
     {
         setupCs = await SetupBench.MeasureAsync(cs.Address, options.SetupCount);
