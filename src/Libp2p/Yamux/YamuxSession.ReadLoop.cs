@@ -4,8 +4,9 @@ using System.Runtime.CompilerServices;
 namespace Libp2p.Yamux;
 
 // The read loop: parses frames from the connection through one pooled input buffer and dispatches them.
-// Data payloads go straight into the stream's receive buffer (copied from the input buffer, or read
-// directly from the connection when large), so a payload is never staged twice.
+// Data payloads go straight into the stream's ring (YamuxStream.Receive): what is already in the input buffer
+// is copied, the rest is read from the connection directly into the ring when large (so Noise decrypts into it),
+// so a payload is never staged twice.
 // The input buffer is rented only while it holds bytes: between frames with nothing buffered the loop waits
 // with a zero-byte read (IDuplexStream's contract), so an idle session holds no input buffer.
 public sealed partial class YamuxSession
@@ -115,20 +116,48 @@ public sealed partial class YamuxSession
         if (_streams.Count == 0) SignalPumpLocked();
     }
 
+    /// <summary>
+    /// A frame for a stream: two lock acquisitions for a data frame (find the stream and claim the payload's
+    /// destination; then account for it and apply the flags), one for anything else.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask HandleStreamFrameAsync(YamuxHeader header)
     {
         YamuxStream? stream;
-        lock (SyncRoot) stream = ResolveStreamLocked(header);
-
-        if (header.Type == YamuxFrameType.Data && header.Length > 0)
+        Memory<byte> first = default, second = default;
+        bool claimed = false;
+        bool hasPayload = header.Type == YamuxFrameType.Data && header.Length > 0;
+        lock (SyncRoot)
         {
-            if (stream is null) await SkipInputAsync(header.Length).ConfigureAwait(false);
-            else await ReceiveDataAsync(stream, header.Length).ConfigureAwait(false);
+            stream = ResolveStreamLocked(header);
+            if (stream is null) { }
+            else if (!hasPayload) stream.OnFrameLocked(header);
+            else claimed = stream.TryBeginReceiveLocked(header.Length, out first, out second);
         }
-        if (stream is not null)
+        if (!hasPayload) return;
+        if (!claimed)
         {
-            lock (SyncRoot) stream.OnFrameLocked(header);
+            await SkipInputAsync(header.Length).ConfigureAwait(false);
+            if (stream is not null)
+            {
+                lock (SyncRoot) stream.OnFrameLocked(header);
+            }
+            return;
+        }
+        bool received = false;
+        try
+        {
+            await ReadPayloadAsync(first).ConfigureAwait(false);
+            if (!second.IsEmpty) await ReadPayloadAsync(second).ConfigureAwait(false);
+            received = true;
+        }
+        finally
+        {
+            lock (SyncRoot)
+            {
+                stream!.EndReceiveLocked((int)header.Length, received);
+                if (received) stream.OnFrameLocked(header);
+            }
         }
     }
 
@@ -170,36 +199,6 @@ public sealed partial class YamuxSession
         if (remoteId ? id <= _highestInboundId : id < _nextStreamId)
             return null;
         throw new YamuxProtocolException($"Frame for stream {id}, which was never opened.");
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask ReceiveDataAsync(YamuxStream stream, uint length)
-    {
-        Memory<byte> first, second;
-        lock (SyncRoot)
-        {
-            if (!stream.TryBeginReceiveLocked(length, out first, out second))
-            {
-                first = default;
-                second = default;
-            }
-        }
-        if (first.IsEmpty)
-        {
-            await SkipInputAsync(length).ConfigureAwait(false);
-            return;
-        }
-        bool received = false;
-        try
-        {
-            await ReadPayloadAsync(first).ConfigureAwait(false);
-            if (!second.IsEmpty) await ReadPayloadAsync(second).ConfigureAwait(false);
-            received = true;
-        }
-        finally
-        {
-            lock (SyncRoot) stream.EndReceiveLocked((int)length, received);
-        }
     }
 
     /// <summary>Buffers until at least <paramref name="count"/> bytes are in the input buffer; false at EOF.</summary>

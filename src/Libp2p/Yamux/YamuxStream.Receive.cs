@@ -2,31 +2,42 @@ using System.Buffers;
 
 namespace Libp2p.Yamux;
 
-// The read side: a ring buffer that holds at most the window we granted (rented from the pool when a payload
-// arrives, grown with the window, returned as soon as the application has drained it, so an idle stream holds
-// none), and window credit returned as the application consumes, with auto-tuning of the window from the
-// measured RTT. A zero-byte read waits for data, FIN or an error without taking anything (IDuplexStream's contract).
+// The receive half. Data payloads are read by the session's read loop straight from the connection into a ring
+// buffer here, outside the lock (so Noise decrypts into it when a frame fits; the next copy is the application's
+// read). The ring holds at most the window we granted; it is rented from the pool when a payload arrives and
+// returned as soon as the application has drained it, so an idle stream holds none, and it is rented at the size
+// the stream last needed, so a busy stream grows it (and copies what it holds) once, not on every burst.
+// Payloads never go straight into the application's pending read: the read loop may wait on the network inside a
+// frame, and a read that is cancelled or reset must complete at once, not when the peer finishes the frame.
+// Window credit is returned as the application consumes, with auto-tuning of the window from the measured RTT.
+// A zero-byte read waits for data, FIN or an error without taking anything (IDuplexStream's contract).
 public sealed partial class YamuxStream
 {
     private const int MinReceiveBuffer = 4 * 1024;
 
-    private readonly ReusableValueTaskSource<int> _readOp = new();
-    private byte[]? _receiveBuffer;
-    private int _receiveHead;
-    private int _receiveCount;
-    private bool _receiveWriting; // the read loop is filling a region of the buffer outside the lock
+    private YamuxHalfState _receiveState;
 
-    private int _receiveWindow;    // current window size (grows up to MaxWindowSize)
-    private long _receiveCredit;   // bytes the peer may still send
-    private int _consumedUnacked;  // consumed by the application, not yet returned as credit
+    // The ring: _ringCount bytes from _ringHead, wrapping.
+    private byte[]? _ring;
+    private int _ringHead;
+    private int _ringCount;
+    private int _ringSize = MinReceiveBuffer; // what to rent next time: the size the stream last needed
+    private bool _filling; // the read loop is writing a region after the ring's data, outside the lock
+
+    // Flow control: the window we grant, the bytes the peer may still send, what was consumed since the last update.
+    private int _receiveWindow;
+    private long _receiveCredit;
+    private int _consumedUnacked;
     private long _lastWindowUpdateTimestamp;
 
+    // The application's pending read.
+    private readonly ReusableValueTaskSource<int> _readOp = new();
     private Memory<byte> _pendingRead;
     private CancellationTokenRegistration _readRegistration;
     private CancellationToken _readToken;
 
     /// <summary>Whether the receive ring is rented right now (tests: an idle stream must hold none).</summary>
-    internal bool HoldsReceiveBuffer { get { lock (SyncRoot) return _receiveBuffer is not null; } }
+    internal bool HoldsReceiveBuffer { get { lock (SyncRoot) return _ring is not null; } }
 
     /// <summary>The current receive window (tests and diagnostics).</summary>
     internal int ReceiveWindow { get { lock (SyncRoot) return _receiveWindow; } }
@@ -37,21 +48,22 @@ public sealed partial class YamuxStream
         {
             if (_readOp.IsPending) throw new InvalidOperationException("A read is already in progress on this stream.");
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_resetError is not null) throw _resetError;
             // A zero-byte read returns at once when data is buffered, else waits below like any read; the
             // completion then copies nothing and reports 0.
-            if (_receiveCount > 0)
+            if (_ringCount > 0)
             {
                 int n = CopyOutLocked(buffer.Span);
                 OnConsumedLocked(n);
                 return new ValueTask<int>(n);
             }
-            if (_finReceived)
+            switch (_receiveState)
             {
-                ReleaseReceiveBufferLocked();
-                return new ValueTask<int>(0);
+                case YamuxHalfState.Closed:
+                    ReleaseRingLocked();
+                    return new ValueTask<int>(0);
+                case YamuxHalfState.Reset or YamuxHalfState.SessionEnded:
+                    throw _error!;
             }
-            if (_sessionError is not null) throw _sessionError;
             if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<int>(cancellationToken);
             _pendingRead = buffer;
             var pending = _readOp.Begin();
@@ -85,46 +97,45 @@ public sealed partial class YamuxStream
     }
 
     /// <summary>
-    /// Called by the read loop for a data frame: checks the window and returns the buffer region(s) the payload
-    /// goes to, or false if the payload is to be discarded. A window overrun resets the stream and is a protocol
-    /// error for the session (as js does).
+    /// Called by the read loop for a data frame of <paramref name="length"/> bytes: checks the window and returns the
+    /// ring region(s) the payload goes to, or false if the payload is to be discarded. A window overrun resets the
+    /// stream and is a protocol error for the session (as js does).
     /// </summary>
     internal bool TryBeginReceiveLocked(uint length, out Memory<byte> first, out Memory<byte> second)
     {
-        first = default;
-        second = default;
+        first = second = default;
         if (length > _receiveCredit)
         {
             long credit = _receiveCredit;
             ResetLocked(new YamuxStreamResetException("The peer overran the receive window; the stream was reset."), sendRst: true);
             throw new YamuxProtocolException($"Stream {Id}: the peer sent {length} bytes with only {credit} bytes of window.");
         }
-        if (_finReceived) throw new YamuxProtocolException($"Stream {Id}: data after FIN.");
+        if (_receiveState == YamuxHalfState.Closed) throw new YamuxProtocolException($"Stream {Id}: data after FIN.");
         _receiveCredit -= length;
-        if (_resetError is not null || _sessionError is not null || _disposed) return false;
+        if (_receiveState != YamuxHalfState.Open || _disposed) return false;
 
         int size = (int)length;
-        EnsureReceiveCapacityLocked(_receiveCount + size);
-        int capacity = _receiveBuffer!.Length;
-        int tail = (_receiveHead + _receiveCount) % capacity;
+        EnsureRingCapacityLocked(_ringCount + size);
+        int capacity = _ring!.Length;
+        int tail = (_ringHead + _ringCount) % capacity;
         int firstLength = Math.Min(size, capacity - tail);
-        first = _receiveBuffer.AsMemory(tail, firstLength);
-        if (firstLength < size) second = _receiveBuffer.AsMemory(0, size - firstLength);
-        _receiveWriting = true;
+        first = _ring.AsMemory(tail, firstLength);
+        if (firstLength < size) second = _ring.AsMemory(0, size - firstLength);
+        _filling = true;
         return true;
     }
 
-    /// <summary>Called by the read loop once the payload is in the buffer (or failed to arrive).</summary>
+    /// <summary>Called by the read loop once the payload is in the ring (<paramref name="received"/>), or failed to arrive.</summary>
     internal void EndReceiveLocked(int length, bool received)
     {
-        _receiveWriting = false;
-        if (_resetError is not null || _disposed)
+        _filling = false;
+        if (_receiveState == YamuxHalfState.Reset || _disposed)
         {
-            ReleaseReceiveBufferLocked(); // it was kept for us while we wrote into it
+            DropReceivedLocked(); // the ring was kept for us while we wrote into it
             return;
         }
         if (!received) return;
-        _receiveCount += length;
+        _ringCount += length;
         if (_readOp.IsPending)
         {
             int n = CopyOutLocked(_pendingRead.Span);
@@ -135,24 +146,24 @@ public sealed partial class YamuxStream
 
     private void OnRemoteFinLocked()
     {
-        if (_resetError is not null || _finReceived) return;
-        _finReceived = true;
+        if (_receiveState != YamuxHalfState.Open) return;
+        _receiveState = YamuxHalfState.Closed;
         if (_readOp.IsPending) CompleteReadLocked(0, null); // a pending read means nothing is buffered
         RemoveIfClosedLocked();
     }
 
     private int CopyOutLocked(Span<byte> destination)
     {
-        var buffer = _receiveBuffer!;
-        int n = Math.Min(destination.Length, _receiveCount);
-        int first = Math.Min(n, buffer.Length - _receiveHead);
-        buffer.AsSpan(_receiveHead, first).CopyTo(destination);
-        buffer.AsSpan(0, n - first).CopyTo(destination[first..]);
-        _receiveHead = (_receiveHead + n) % buffer.Length;
-        _receiveCount -= n;
+        var ring = _ring!;
+        int n = Math.Min(destination.Length, _ringCount);
+        int first = Math.Min(n, ring.Length - _ringHead);
+        ring.AsSpan(_ringHead, first).CopyTo(destination);
+        ring.AsSpan(0, n - first).CopyTo(destination[first..]);
+        _ringHead = (_ringHead + n) % ring.Length;
+        _ringCount -= n;
         // Drained: back to the pool (the next payload rents again). Not while the read loop is filling the region
         // after the data: it was handed out relative to this head.
-        if (_receiveCount == 0 && !_receiveWriting) ReleaseReceiveBufferLocked();
+        if (_ringCount == 0) ReleaseRingLocked();
         return n;
     }
 
@@ -163,7 +174,7 @@ public sealed partial class YamuxStream
     /// </summary>
     private void OnConsumedLocked(int consumed)
     {
-        if (_finReceived || _resetError is not null || _sessionError is not null) return;
+        if (_receiveState != YamuxHalfState.Open) return;
         _consumedUnacked += consumed;
         if (_consumedUnacked < _receiveWindow / 2) return;
 
@@ -184,31 +195,39 @@ public sealed partial class YamuxStream
         _session.EnqueueControl(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.None, Id, delta));
     }
 
-    private void EnsureReceiveCapacityLocked(int needed)
+    private void EnsureRingCapacityLocked(int needed)
     {
-        if (_receiveBuffer is not null && _receiveBuffer.Length >= needed) return;
+        if (_ring is not null && _ring.Length >= needed) return;
         // needed <= window <= MaxWindowSize (1 GiB at most), so this cannot overflow.
-        int size = (int)Math.Max(MinReceiveBuffer, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)needed));
+        int size = Math.Max(_ringSize, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)needed));
+        _ringSize = size;
         var grown = ArrayPool<byte>.Shared.Rent(size);
-        int count = _receiveCount;
-        if (_receiveBuffer is { } old)
+        int count = _ringCount;
+        if (_ring is { } old)
         {
             // Linearise (not through CopyOutLocked, which would hand the drained ring back to the pool).
-            int first = Math.Min(count, old.Length - _receiveHead);
-            old.AsSpan(_receiveHead, first).CopyTo(grown);
+            int first = Math.Min(count, old.Length - _ringHead);
+            old.AsSpan(_ringHead, first).CopyTo(grown);
             old.AsSpan(0, count - first).CopyTo(grown.AsSpan(first));
             ArrayPool<byte>.Shared.Return(old);
         }
-        _receiveBuffer = grown;
-        _receiveHead = 0;
-        _receiveCount = count;
+        _ring = grown;
+        _ringHead = 0;
+        _ringCount = count;
     }
 
-    private void ReleaseReceiveBufferLocked()
+    /// <summary>Forgets what was received (reset, dispose) and gives the ring back unless the read loop is filling it.</summary>
+    private void DropReceivedLocked()
     {
-        if (_receiveBuffer is null || _receiveWriting || _receiveCount > 0) return;
-        ArrayPool<byte>.Shared.Return(_receiveBuffer);
-        _receiveBuffer = null;
-        _receiveHead = 0;
+        _ringCount = 0;
+        ReleaseRingLocked();
+    }
+
+    private void ReleaseRingLocked()
+    {
+        if (_ring is null || _filling || _ringCount > 0) return;
+        ArrayPool<byte>.Shared.Return(_ring);
+        _ring = null;
+        _ringHead = 0;
     }
 }
