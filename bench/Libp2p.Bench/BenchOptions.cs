@@ -5,7 +5,7 @@ namespace Libp2p.Bench;
 /// <summary>Command-line options of the bench.</summary>
 public sealed class BenchOptions
 {
-    public static readonly string[] AllSections = ["baseline", "perf", "setup", "idle"];
+    public static readonly string[] AllSections = ["baseline", "yamux", "perf", "setup", "idle"];
 
     public bool Quick { get; private set; }
     public long PerfBytes { get; private set; } = 100L << 20;
@@ -41,7 +41,7 @@ public sealed class BenchOptions
                     }
                     break;
                 case "-h" or "--help":
-                    Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,perf,setup,idle] [--perf-mib N] [--runs N] " +
+                    Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,yamux,perf,setup,idle] [--perf-mib N] [--runs N] " +
                         "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants]");
                     return null;
                 default:
