@@ -29,9 +29,11 @@ public sealed class NoiseConnection : IDuplexStream
     // Frames sealed into one inner write (about 256 KiB): fewer syscalls, while the batch stays a pooled buffer
     // held only during the write, so an idle connection keeps no send buffer.
     private const int MaxFramesPerWrite = 4;
-    // One whole frame and most of the next, so the next can arrive in the same inner read; exactly a pool
-    // bucket (2 * 65537 would round up to 256 KiB).
-    private const int ReceiveBufferSize = 128 * 1024;
+    // Several frames (about 8), held only while bytes are buffered. A frame cut by the buffer's end is moved to
+    // its front before the next read (the whole ciphertext must be contiguous to decrypt): with room for two frames
+    // that happened to nearly every frame, i.e. a second copy of every byte; with eight, about one frame in seven,
+    // and each inner read can take more at once. Exactly a pool bucket.
+    private const int ReceiveBufferSize = 512 * 1024;
     // What a burst starts with: small messages (pings, identify, window updates) never take the large buffer,
     // which the pool rarely has to spare when many connections start at once; the first large frame grows it.
     private const int InitialReceiveBufferSize = 4 * 1024;

@@ -130,9 +130,11 @@ public sealed partial class YamuxSession
         lock (SyncRoot)
         {
             stream = ResolveStreamLocked(header);
-            if (stream is null) { }
-            else if (!hasPayload) stream.OnFrameLocked(header);
-            else claimed = stream.TryBeginReceiveLocked(header.Length, out first, out second);
+            if (stream is not null)
+            {
+                if (hasPayload) claimed = stream.TryBeginReceiveLocked(header.Length, out first, out second);
+                else stream.OnFrameLocked(header);
+            }
         }
         if (!hasPayload) return;
         if (!claimed)
