@@ -1,12 +1,13 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using Libp2p.Core;
 
 namespace Libp2p.Yamux;
 
 // The read loop: parses frames from the connection through one pooled input buffer and dispatches them.
-// Data payloads go straight into the stream's ring (YamuxStream.Receive): what is already in the input buffer
-// is copied, the rest is read from the connection directly into the ring when large (so Noise decrypts into it),
-// so a payload is never staged twice.
+// Data payloads go straight to their destination (YamuxStream.Receive): the application's pending read for what is
+// here already, else the stream's ring, read from the connection directly into place when large (so Noise decrypts
+// into it); so a payload is never staged twice.
 // The input buffer is rented only while it holds bytes: between frames with nothing buffered the loop waits
 // with a zero-byte read (IDuplexStream's contract), so an idle session holds no input buffer.
 public sealed partial class YamuxSession
@@ -117,29 +118,50 @@ public sealed partial class YamuxSession
     }
 
     /// <summary>
-    /// A frame for a stream: two lock acquisitions for a data frame (find the stream and claim the payload's
-    /// destination; then account for it and apply the flags), one for anything else.
+    /// A frame for a stream. A data frame takes the lock twice (find the stream, take the credit and claim the
+    /// payload's destination; then account for it and apply the flags), three times when part of it went straight to
+    /// the application's pending read and the rest to the ring; any other frame once.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask HandleStreamFrameAsync(YamuxHeader header)
     {
         YamuxStream? stream;
-        Memory<byte> first = default, second = default;
+        Memory<byte> reader = default, first = default, second = default;
         bool claimed = false;
+        int remaining = (int)header.Length;
         bool hasPayload = header.Type == YamuxFrameType.Data && header.Length > 0;
         lock (SyncRoot)
         {
             stream = ResolveStreamLocked(header);
             if (stream is not null)
             {
-                if (hasPayload) claimed = stream.TryBeginReceiveLocked(header.Length, out first, out second);
-                else stream.OnFrameLocked(header);
+                if (!hasPayload) stream.OnFrameLocked(header);
+                else if (stream.TryBeginReceiveLocked(header.Length, out reader) && reader.IsEmpty)
+                    claimed = stream.TryClaimRingLocked(remaining, out first, out second);
             }
         }
         if (!hasPayload) return;
+        if (!reader.IsEmpty)
+        {
+            // Synchronously, what is here already: the input buffer, then what the connection holds.
+            int n = TakeBuffered(reader.Span);
+            if (n < reader.Length && _connection is IBufferedReader buffered)
+            {
+                try { n += buffered.ReadBuffered(reader.Span[n..]); }
+                catch { lock (SyncRoot) stream!.EndReaderFillLocked(0); throw; }
+            }
+            remaining -= n;
+            lock (SyncRoot)
+            {
+                stream!.EndReaderFillLocked(n);
+                if (remaining == 0) stream.OnFrameLocked(header);
+                else claimed = stream.TryClaimRingLocked(remaining, out first, out second);
+            }
+            if (remaining == 0) return;
+        }
         if (!claimed)
         {
-            await SkipInputAsync(header.Length).ConfigureAwait(false);
+            await SkipInputAsync((uint)remaining).ConfigureAwait(false);
             if (stream is not null)
             {
                 lock (SyncRoot) stream.OnFrameLocked(header);
@@ -157,7 +179,7 @@ public sealed partial class YamuxSession
         {
             lock (SyncRoot)
             {
-                stream!.EndReceiveLocked((int)header.Length, received);
+                stream!.EndReceiveLocked(remaining, received);
                 if (received) stream.OnFrameLocked(header);
             }
         }

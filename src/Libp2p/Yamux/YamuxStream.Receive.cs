@@ -2,13 +2,15 @@ using System.Buffers;
 
 namespace Libp2p.Yamux;
 
-// The receive half. Data payloads are read by the session's read loop straight from the connection into a ring
-// buffer here, outside the lock (so Noise decrypts into it when a frame fits; the next copy is the application's
-// read). The ring holds at most the window we granted; it is rented from the pool when a payload arrives and
-// returned as soon as the application has drained it, so an idle stream holds none, and it is rented at the size
-// the stream last needed, so a busy stream grows it (and copies what it holds) once, not on every burst.
-// Payloads never go straight into the application's pending read: the read loop may wait on the network inside a
-// frame, and a read that is cancelled or reset must complete at once, not when the peer finishes the frame.
+// The receive half. The session's read loop moves each data payload, outside the lock, to one of two places:
+// - the application's pending read, when one is waiting and nothing is buffered, but only with what the connection
+//   already holds (IBufferedReader: Noise decrypts whole received frames straight into it). That move never waits
+//   on the network, so a read that is cancelled, reset or disposed meanwhile is completed right after it, at once;
+// - otherwise, and for the rest, a ring buffer here, read straight from the connection (so Noise decrypts into it
+//   when a frame fits). The ring holds at most the window we granted; it is rented from the pool when a payload
+//   arrives and returned as soon as the application has drained it, so an idle stream holds none, and it is rented
+//   at the size the stream last needed, so a busy stream grows it (and copies what it holds) a few times, not on
+//   every burst.
 // Window credit is returned as the application consumes, with auto-tuning of the window from the measured RTT.
 // A zero-byte read waits for data, FIN or an error without taking anything (IDuplexStream's contract).
 public sealed partial class YamuxStream
@@ -23,6 +25,9 @@ public sealed partial class YamuxStream
     private int _ringCount;
     private int _ringSize = MinReceiveBuffer; // what to rent next time: the size the stream last needed
     private bool _filling; // the read loop is writing a region after the ring's data, outside the lock
+    private bool _fillingReader; // the read loop is writing into the pending read's buffer (synchronously), outside the lock
+    private bool _readCompletionDeferred; // the pending read was completed meanwhile: done when the fill ends
+    private Exception? _deferredReadError;
 
     // Flow control: the window we grant, the bytes the peer may still send, what was consumed since the last update.
     private int _receiveWindow;
@@ -38,6 +43,11 @@ public sealed partial class YamuxStream
 
     /// <summary>Whether the receive ring is rented right now (tests: an idle stream must hold none).</summary>
     internal bool HoldsReceiveBuffer { get { lock (SyncRoot) return _ring is not null; } }
+
+    /// <summary>Payload bytes that went straight into the application's pending reads, not through the ring (tests and diagnostics).</summary>
+    internal long BytesReadDirectly { get { lock (SyncRoot) return _bytesReadDirectly; } }
+
+    private long _bytesReadDirectly;
 
     /// <summary>The current receive window (tests and diagnostics).</summary>
     internal int ReceiveWindow { get { lock (SyncRoot) return _receiveWindow; } }
@@ -88,6 +98,14 @@ public sealed partial class YamuxStream
 
     private void CompleteReadLocked(int result, Exception? error)
     {
+        if (_fillingReader)
+        {
+            // The read loop is writing into this read's buffer (a few microseconds, never a wait on the network):
+            // the caller gets it back when that ends (EndReaderFillLocked), with the bytes, or else with this.
+            if (!_readCompletionDeferred || error is not null) _deferredReadError = error;
+            _readCompletionDeferred = true;
+            return;
+        }
         _readRegistration.Unregister();
         _readRegistration = default;
         _readToken = default;
@@ -97,13 +115,15 @@ public sealed partial class YamuxStream
     }
 
     /// <summary>
-    /// Called by the read loop for a data frame of <paramref name="length"/> bytes: checks the window and returns the
-    /// ring region(s) the payload goes to, or false if the payload is to be discarded. A window overrun resets the
-    /// stream and is a protocol error for the session (as js does).
+    /// Called by the read loop for a data frame of <paramref name="length"/> bytes: checks the window and takes the
+    /// credit. False if the payload is to be discarded. Otherwise, when the application waits for data and none is
+    /// buffered, <paramref name="reader"/> is (the start of) its buffer, for what the connection holds already
+    /// (<see cref="EndReaderFillLocked"/> follows); the rest goes through <see cref="TryClaimRingLocked"/>. A window
+    /// overrun resets the stream and is a protocol error for the session (as js does).
     /// </summary>
-    internal bool TryBeginReceiveLocked(uint length, out Memory<byte> first, out Memory<byte> second)
+    internal bool TryBeginReceiveLocked(uint length, out Memory<byte> reader)
     {
-        first = second = default;
+        reader = default;
         if (length > _receiveCredit)
         {
             long credit = _receiveCredit;
@@ -113,8 +133,44 @@ public sealed partial class YamuxStream
         if (_receiveState == YamuxHalfState.Closed) throw new YamuxProtocolException($"Stream {Id}: data after FIN.");
         _receiveCredit -= length;
         if (_receiveState != YamuxHalfState.Open || _disposed) return false;
+        if (_ringCount == 0 && _readOp.IsPending && !_pendingRead.IsEmpty)
+        {
+            reader = _pendingRead[..(int)Math.Min(length, (uint)_pendingRead.Length)];
+            _fillingReader = true;
+        }
+        return true;
+    }
 
-        int size = (int)length;
+    /// <summary>The read loop put <paramref name="count"/> bytes (maybe none) into the pending read's buffer.</summary>
+    internal void EndReaderFillLocked(int count)
+    {
+        _fillingReader = false;
+        bool deferred = _readCompletionDeferred;
+        var error = _deferredReadError;
+        _readCompletionDeferred = false;
+        _deferredReadError = null;
+        if (count > 0 && _receiveState != YamuxHalfState.Reset && !_disposed)
+        {
+            // The bytes are the read's result; a cancellation or the session's end that raced them loses (bytes in
+            // the ring are also still read after the session ended).
+            _bytesReadDirectly += count;
+            OnConsumedLocked(count);
+            CompleteReadLocked(count, null);
+        }
+        else if (deferred)
+        {
+            CompleteReadLocked(0, error);
+        }
+    }
+
+    /// <summary>
+    /// The ring region(s) for <paramref name="size"/> payload bytes (credit already taken), or false if they are to be
+    /// discarded (the stream was reset or disposed meanwhile).
+    /// </summary>
+    internal bool TryClaimRingLocked(int size, out Memory<byte> first, out Memory<byte> second)
+    {
+        first = second = default;
+        if (_receiveState == YamuxHalfState.Reset || _disposed) return false;
         EnsureRingCapacityLocked(_ringCount + size);
         int capacity = _ring!.Length;
         int tail = (_ringHead + _ringCount) % capacity;
