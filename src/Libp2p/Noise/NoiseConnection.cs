@@ -31,8 +31,8 @@ public sealed class NoiseConnection : IDuplexStream, IBufferedReader
     private const int MaxFramesPerWrite = 4;
     // Several frames (about 8), held only while bytes are buffered. A frame cut by the buffer's end is moved to
     // its front before the next read (the whole ciphertext must be contiguous to decrypt): with room for two frames
-    // that happened to nearly every frame, i.e. a second copy of every byte; with eight, about one frame in seven,
-    // and each inner read can take more at once. Exactly a pool bucket.
+    // that could happen to nearly every frame, i.e. a second copy of every byte; with eight, at most about one frame
+    // in seven, and each inner read can take more at once. Exactly a pool bucket.
     private const int ReceiveBufferSize = 512 * 1024;
     // What a burst starts with: small messages (pings, identify, window updates) never take the large buffer,
     // which the pool rarely has to spare when many connections start at once; the first large frame grows it.

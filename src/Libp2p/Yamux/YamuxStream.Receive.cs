@@ -9,8 +9,8 @@ namespace Libp2p.Yamux;
 // - otherwise, and for the rest, a ring buffer here, read straight from the connection (so Noise decrypts into it
 //   when a frame fits). The ring holds at most the window we granted; it is rented from the pool when a payload
 //   arrives and returned as soon as the application has drained it, so an idle stream holds none, and it is rented
-//   at the size the stream last needed, so a busy stream grows it (and copies what it holds) a few times, not on
-//   every burst.
+//   at the largest size the stream needed so far (at most its window), so a busy stream grows it (and copies what
+//   it holds) a few times while its window grows, not on every burst.
 // Window credit is returned as the application consumes, with auto-tuning of the window from the measured RTT.
 // A zero-byte read waits for data, FIN or an error without taking anything (IDuplexStream's contract).
 public sealed partial class YamuxStream
@@ -23,7 +23,7 @@ public sealed partial class YamuxStream
     private byte[]? _ring;
     private int _ringHead;
     private int _ringCount;
-    private int _ringSize = MinReceiveBuffer; // what to rent next time: the size the stream last needed
+    private int _ringSize = MinReceiveBuffer; // what to rent next time: the largest size the stream needed so far
     private bool _filling; // the read loop is writing a region after the ring's data, outside the lock
     private bool _fillingReader; // the read loop is writing into the pending read's buffer (synchronously), outside the lock
     private bool _readCompletionDeferred; // the pending read was completed meanwhile: done when the fill ends
