@@ -9,7 +9,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Mocha from 'mocha'
 import { allTests, involvesOurs } from './classify.mjs'
-import { configure, events, expectedFailures, killAll } from './factory.mjs'
+import { configure, events, expectedFailuresFor, killAll } from './factory.mjs'
 import { InteropReporter } from './reporter.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -69,7 +69,7 @@ const mocha = new Mocha({
   reporter: InteropReporter,
   reporterOptions: {
     name: args.daemon,
-    expectedFailures,
+    expectedFailures: expectedFailuresFor(args.daemon),
     events,
     leftOut,
     summaryFile: args.summary,

@@ -24,9 +24,6 @@ public sealed class DaemonOptions
     /// </summary>
     public int MaxPipedStreams { get; set; } = 256;
 
-    /// <summary>Peers whose CONNECT addresses are remembered for a later STREAM_OPEN (the oldest is forgotten first).</summary>
-    public int MaxKnownPeers { get; set; } = 1024;
-
     /// <summary>Time for a CONNECT or STREAM_OPEN that names no timeout (go-libp2p-daemon's DefaultTimeout).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

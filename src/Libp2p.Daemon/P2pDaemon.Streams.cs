@@ -22,15 +22,14 @@ public sealed partial class P2pDaemon
     }
 
     /// <summary>
-    /// An open connection to <paramref name="peer"/>, or one dialed at the first of <paramref name="addresses"/> (or
-    /// of the addresses remembered for the peer) that works.
+    /// An open connection to <paramref name="peer"/>, or one dialed at the first of <paramref name="addresses"/> that
+    /// works; with no addresses, at those the host's peer store knows for the peer.
     /// </summary>
     internal async ValueTask<Connection> ConnectAsync(PeerId peer, IReadOnlyList<Multiaddr> addresses, Deadline deadline)
     {
         if (Host.FindConnection(peer) is { } open) return open;
-        if (addresses.Count == 0) addresses = KnownPeers.Get(peer);
         if (addresses.Count == 0)
-            throw new BadRequestException($"not connected to {peer} and no address known for it (send CONNECT with its addresses first)");
+            return await Host.DialAsync(peer, deadline.Token).ConfigureAwait(false);
         var failures = new List<string>();
         foreach (var address in addresses)
         {

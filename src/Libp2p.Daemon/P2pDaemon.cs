@@ -42,7 +42,6 @@ public sealed partial class P2pDaemon : IAsyncDisposable
         Host = host ?? throw new ArgumentNullException(nameof(host));
         Endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
         Options = options ?? new DaemonOptions();
-        KnownPeers = new KnownPeers(Options.MaxKnownPeers);
         Log = host.Options.LoggerFactory.CreateLogger("Libp2p.Daemon");
     }
 
@@ -57,8 +56,6 @@ public sealed partial class P2pDaemon : IAsyncDisposable
 
     /// <summary>Control connections being served right now (piped streams not included).</summary>
     public int ControlConnections => Volatile.Read(ref _controlConnections);
-
-    internal KnownPeers KnownPeers { get; }
 
     internal ILogger Log { get; }
 

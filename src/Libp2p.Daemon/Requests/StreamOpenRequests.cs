@@ -5,8 +5,8 @@ using Libp2p.Daemon.Pb;
 namespace Libp2p.Daemon.Requests;
 
 /// <summary>
-/// STREAM_OPEN: a stream to the peer on the first of the protocols it supports (dialing a remembered address when
-/// not connected), an OK response with its StreamInfo, and then the control connection is that stream: bytes are
+/// STREAM_OPEN: a stream to the peer on the first of the protocols it supports (dialing the addresses the peer store
+/// knows when not connected), an OK response with its StreamInfo, and then the control connection is that stream: bytes are
 /// piped both ways, each end-of-stream passed on as a half-close, until both directions ended.
 /// </summary>
 internal sealed class StreamOpenRequests : IRequestFamily

@@ -121,7 +121,7 @@ public class DaemonRequestTests
             Type = Request.Types.Type.StreamOpen,
             StreamOpen = new StreamOpenRequest { Peer = Bytes(stranger), Proto = { EchoProtocol.ProtocolId } },
         };
-        AssertError(await h.Connect().RequestAsync(open), "no address known");
+        AssertError(await h.Connect().RequestAsync(open), "No dialable address is known");
     }
 
     [Fact]
@@ -159,7 +159,6 @@ public class DaemonRequestTests
     [Theory]
     [InlineData(4, "DHT")]
     [InlineData(8, "PUBSUB")]
-    [InlineData(9, "PEERSTORE")]
     [InlineData(6, "CONNMANAGER")]
     public async Task FamiliesWithoutTheirProtocolAnswerUnsupportedAndTheConnectionGoesOn(int requestType, string family)
     {
@@ -170,6 +169,34 @@ public class DaemonRequestTests
 
         AssertError(await client.RequestAsync(new Request { Type = type }), $"unsupported: {family}");
         Assert.Equal(Response.Types.Type.Ok, (await client.RequestAsync(Identify())).Type);
+    }
+
+    [Fact]
+    public async Task PeerstoreAnswersWhatIdentifyAndConnectTaughtTheHost()
+    {
+        await using var h = await DaemonHarness.StartAsync();
+        var identified = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.A.PeerIdentified += c => { if (c.RemotePeer == h.B.PeerId) identified.TrySetResult(); };
+        var client = h.Connect();
+        Assert.Equal(Response.Types.Type.Ok, (await client.RequestAsync(Connect(h))).Type);
+        Request Peerstore(PeerstoreRequest.Types.Type type) => new()
+        {
+            Type = Request.Types.Type.Peerstore,
+            PeerStore = new PeerstoreRequest { Type = type, Id = Bytes(h.B.PeerId) },
+        };
+
+        var info = await client.RequestAsync(Peerstore(PeerstoreRequest.Types.Type.GetPeerInfo));
+        Assert.Equal(Response.Types.Type.Ok, info.Type);
+        Assert.Equal(h.B.PeerId, PeerId.FromBytes(info.PeerStore.Peer.Id.Span));
+        Assert.Contains(h.BAddress.WithoutPeerId(), info.PeerStore.Peer.Addrs.Select(a => Multiaddr.FromBytes(a.Span)));
+
+        // B's protocols arrive with identify, which runs in the background after the connection opened.
+        await identified.Task.WaitAsync(DaemonHarness.Timeout);
+        var protocols = await client.RequestAsync(Peerstore(PeerstoreRequest.Types.Type.GetProtocols));
+        Assert.Equal(Response.Types.Type.Ok, protocols.Type);
+        Assert.Contains(EchoProtocol.ProtocolId, protocols.PeerStore.Protos);
+
+        AssertError(await client.RequestAsync(Peerstore(PeerstoreRequest.Types.Type.Unspecified)), "unsupported: PEERSTORE request type 0");
     }
 
     [Fact]
