@@ -42,6 +42,11 @@ public sealed partial class P2pDaemon : IAsyncDisposable
         Host = host ?? throw new ArgumentNullException(nameof(host));
         Endpoint = endpoint ?? throw new ArgumentNullException(nameof(endpoint));
         Options = options ?? new DaemonOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxMessageSize, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(Options.MaxControlConnections, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(Options.MaxStreamHandlers, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(Options.MaxPipedStreams, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.PipeBufferSize, 1, nameof(options));
         Log = host.Options.LoggerFactory.CreateLogger("Libp2p.Daemon");
     }
 

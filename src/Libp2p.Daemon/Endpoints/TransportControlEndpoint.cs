@@ -23,27 +23,38 @@ public sealed class TransportControlEndpoint : IControlEndpoint
 
     public Multiaddr Address { get; }
 
-    /// <summary>Listens on <paramref name="address"/> and waits until the transport announces the bound address.</summary>
+    /// <summary>
+    /// Listens on <paramref name="address"/> and waits until the transport announces the bound address. The endpoint
+    /// owns <paramref name="transport"/> from here on: it is disposed with the endpoint, or at once when this fails.
+    /// </summary>
     /// <exception cref="TransportException">The bind or listen failed.</exception>
     public static async ValueTask<TransportControlEndpoint> ListenAsync(ITransport transport, Multiaddr address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(transport);
-        if (!transport.CanHandle(address))
-            throw new TransportNotSupportedException($"The control transport cannot listen on {address}.");
-        var id = transport.Listen(address);
-        while (true)
+        try
         {
-            var e = await transport.Events.ReadAsync(cancellationToken).ConfigureAwait(false);
-            switch (e)
+            if (!transport.CanHandle(address))
+                throw new TransportNotSupportedException($"The control transport cannot listen on {address}.");
+            var id = transport.Listen(address);
+            while (true)
             {
-                case TransportEvent.NewAddress a when a.ListenerId == id:
-                    return new TransportControlEndpoint(transport, id, a.Address);
-                case TransportEvent.ListenerClosed c when c.ListenerId == id:
-                    throw c.Reason as TransportException ?? new TransportException($"The control listener on {address} closed: {c.Reason?.Message}", c.Reason);
-                case TransportEvent.Incoming i:
-                    await i.Connection.DisposeAsync().ConfigureAwait(false); // cannot happen before the address is announced
-                    break;
+                var e = await transport.Events.ReadAsync(cancellationToken).ConfigureAwait(false);
+                switch (e)
+                {
+                    case TransportEvent.NewAddress a when a.ListenerId == id:
+                        return new TransportControlEndpoint(transport, id, a.Address);
+                    case TransportEvent.ListenerClosed c when c.ListenerId == id:
+                        throw c.Reason as TransportException ?? new TransportException($"The control listener on {address} closed: {c.Reason?.Message}", c.Reason);
+                    case TransportEvent.Incoming i:
+                        await i.Connection.DisposeAsync().ConfigureAwait(false); // cannot happen before the address is announced
+                        break;
+                }
             }
+        }
+        catch
+        {
+            await transport.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
