@@ -128,6 +128,14 @@ export const factory = {
 // js-libp2p, most of a test's set-up otherwise.
 let spare = null
 
+/** Starts the first spare js daemon and waits until it has loaded js-libp2p (so the first test does not pay for it). */
+export async function warmUp (timeoutMs = 60_000) {
+  spare ??= launch('js', [process.execPath, path.join(here, 'js-daemon.mjs'), '--warm'])
+  const warm = new Promise(resolve => { spare.onMessage = (msg) => { if (msg.event === 'warm') resolve(true) } })
+  const timer = new Promise(resolve => setTimeout(() => resolve(false), timeoutMs).unref())
+  return Promise.race([warm, timer, spare.exited.then(() => false)])
+}
+
 function spawnJs (options) {
   let proc = spare
   if (proc == null || proc.child.exitCode != null || proc.child.signalCode != null) {

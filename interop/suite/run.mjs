@@ -9,7 +9,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Mocha from 'mocha'
 import { allTests, involvesOurs } from './classify.mjs'
-import { configure, events, expectedFailuresFor, killAll } from './factory.mjs'
+import { configure, events, expectedFailuresFor, killAll, warmUp } from './factory.mjs'
 import { InteropReporter } from './reporter.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -90,6 +90,7 @@ if (leftOut.size > 0) {
   mocha.invert()
 }
 
+if (!await warmUp()) process.stdout.write(`interop suite (${args.daemon}): the spare js daemon was not ready within 60 s; going on\n`)
 mocha.run(() => {
   const left = killAll({ includeSpare: true })
   if (left > 0) process.stdout.write(`interop suite (${args.daemon}): killed ${left} daemon(s) still running after the run\n`)
