@@ -2,6 +2,7 @@ using System.CommandLine;
 using Libp2p.Daemon;
 using Libp2p.Daemon.Endpoints;
 using Libp2p.Multiformats;
+using Libp2p.Security.Tls;
 
 namespace Libp2p.Cli.Commands;
 
@@ -17,15 +18,15 @@ public static class DaemonCommand
     /// <summary>Exit code for an option this build does not support.</summary>
     public const int Unsupported = 2;
 
-    /// <summary>Security protocols the host can negotiate, in the order <c>--security</c> names them.</summary>
-    public static readonly IReadOnlyList<string> SupportedSecurity = ["noise"];
+    /// <summary>Security protocols this build can negotiate (no TLS inside WebAssembly: docs/security.md).</summary>
+    public static IReadOnlyList<string> SupportedSecurity =>
+        TlsSecurity.IsSupported ? ["noise", "tls", "plaintext"] : ["noise", "plaintext"];
 
     public static Command Create()
     {
         var control = new Option<string>("--control") { Description = "Control socket: /ip4/127.0.0.1/tcp/0 (a free port) or, natively, /unix/PATH.", Required = true };
         var listen = new Option<string[]>("--listen") { Description = "Address the libp2p node listens on (repeatable; default /ip4/127.0.0.1/tcp/0).", AllowMultipleArgumentsPerToken = false };
         var noListen = new Option<bool>("--no-listen") { Description = "Do not listen: the node only dials." };
-        var security = new Option<string[]>("--security") { Description = "Security protocol, in order of preference (repeatable; default noise).", AllowMultipleArgumentsPerToken = false };
         var muxer = new Option<string[]>("--muxer") { Description = "Stream muxer (repeatable; yamux only).", AllowMultipleArgumentsPerToken = false };
         var dht = new Option<bool>("--dht") { Description = "Run the Kademlia DHT in server mode (not supported yet)." };
         var dhtClient = new Option<bool>("--dht-client") { Description = "Run the Kademlia DHT in client mode (not supported yet)." };
@@ -33,13 +34,13 @@ public static class DaemonCommand
         var relay = new Option<bool>("--relay") { Description = "Serve circuit relay v2 (not supported yet)." };
         var command = new Command("daemon", "Run a libp2p node controlled through the libp2p daemon protocol (p2pd).")
         {
-            control, listen, noListen, NodeSetup.KeyOption, security, muxer, dht, dhtClient, pubsub, relay, NodeSetup.TimeoutOption,
+            control, listen, noListen, NodeSetup.KeyOption, NodeSetup.SecurityOption, muxer, dht, dhtClient, pubsub, relay, NodeSetup.TimeoutOption,
         };
         command.SetRunner(async (parse, ct) =>
         {
             // Everything is checked before anything is opened: an unsupported option must leave no trace.
             string? unsupported = FirstUnsupported(parse.GetValue(dht), parse.GetValue(dhtClient), parse.GetValue(pubsub),
-                parse.GetValue(relay), parse.GetValue(security) ?? [], parse.GetValue(muxer) ?? []);
+                parse.GetValue(relay), parse.GetValue(NodeSetup.SecurityOption) ?? [], parse.GetValue(muxer) ?? []);
             var controlAddress = NodeSetup.ParseAddress(parse.GetValue(control), "--control address");
             bool unix = UnixControlEndpoint.IsUnix(controlAddress);
             if (unix && (OperatingSystem.IsBrowser() || OperatingSystem.IsWasi()))
@@ -88,7 +89,7 @@ public static class DaemonCommand
         if (relay) return "--relay: this build has no circuit relay yet";
         foreach (var s in security)
         {
-            if (!SupportedSecurity.Contains(s))
+            if (!SupportedSecurity.Contains(s.ToLowerInvariant()))
                 return $"--security {s}: this build negotiates {string.Join(", ", SupportedSecurity)}";
         }
         foreach (var m in muxers)
