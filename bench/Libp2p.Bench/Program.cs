@@ -4,7 +4,7 @@ using Libp2p.Bench;
 
 // The libp2p benchmark program: prints figures and PASS/MISS against the targets; exits 0 unless a
 // measurement itself broke (a missed target is a finding, not a failure).
-// Usage: dotnet run -c Release --project bench/Libp2p.Bench -- [--quick] [--only perf,baseline,setup,idle]
+// Usage: dotnet run -c Release --project bench/Libp2p.Bench -- [--quick] [--only perf,baseline,setup,idle,wasm]
 //        [--idle-connections N]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -99,6 +99,9 @@ await Section("idle", async () =>
     report.Line(idle.ToString());
 });
 
+WasmSection? wasm = null;
+await Section("wasm", async () => wasm = await WasmSection.RunAsync(options, report.Line));
+
 report.Line("");
 report.Line($"== targets == (load average {ProcStatus.LoadAverage()})");
 if (csTwoProcesses is not null && baseline is not null)
@@ -126,6 +129,7 @@ if (idle is not null)
         (idle.Opened == 10_000 ? "" : $", {per10k:0} MB scaled to 10,000") +
         (idle.Opened == idle.Requested ? "" : $", only {idle.Opened} of {idle.Requested} opened"));
 }
+wasm?.Targets(report);
 return broke ? 1 : 0;
 
 namespace Libp2p.Bench
