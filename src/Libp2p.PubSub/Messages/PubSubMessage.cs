@@ -15,9 +15,9 @@ public sealed class PubSubMessage
         Topic = topic;
         Data = data;
         From = from;
-        Seqno = seqno;
-        Signature = signature;
-        Key = key;
+        Seqno = seqno is null ? (ReadOnlyMemory<byte>?)null : new ReadOnlyMemory<byte>(seqno);
+        Signature = signature is null ? (ReadOnlyMemory<byte>?)null : new ReadOnlyMemory<byte>(signature);
+        Key = key is null ? (ReadOnlyMemory<byte>?)null : new ReadOnlyMemory<byte>(key);
         ReceivedFrom = receivedFrom;
         Wire = wire;
     }
