@@ -18,9 +18,20 @@ public sealed partial class PubSub
     private readonly Dictionary<PeerId, PeerLink> _links = new();
     private int _pendingPx;
 
+    private readonly HashSet<Task> _outboundTasks = [];
+
     private void OnConnectionOpened(Connection connection)
     {
-        if (_disposed == 0) _ = RunOutboundAsync(connection);
+        if (_disposed != 0) return;
+        var task = RunOutboundAsync(connection);
+        lock (_outboundTasks) _outboundTasks.Add(task);
+        _ = task.ContinueWith(t => { lock (_outboundTasks) _outboundTasks.Remove(t); }, CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private Task[] OutboundTasks()
+    {
+        lock (_outboundTasks) return [.. _outboundTasks];
     }
 
     private void OnConnectionClosed(Connection connection, Exception? reason)
@@ -52,7 +63,9 @@ public sealed partial class PubSub
                 link.Outbound = stream;
                 peer.Protocol = protocol; // what we negotiated is what we speak
             }
-            await link.Queue.RunAsync(stream, _shutdown.Token).ConfigureAwait(false);
+            await link.Queue.RunAsync(stream, CancellationToken.None).ConfigureAwait(false);
+            // Closed by us (the peer or the node went away): end the stream gracefully so what was written arrives.
+            await CloseGracefullyAsync(stream).ConfigureAwait(false);
         }
         catch (MultistreamException e) when (e.Error == MultistreamError.NoProtocolSupported)
         {
@@ -82,6 +95,23 @@ public sealed partial class PubSub
                     await stream.DisposeAsync().ConfigureAwait(false);
                 }
             }
+        }
+    }
+
+    // FIN, then wait (bounded) for the peer to end its side too: disposing a half-open stream resets it, and a reset
+    // can discard bytes the peer has not read yet.
+    private async Task CloseGracefullyAsync(IDuplexStream stream)
+    {
+        try
+        {
+            using var deadline = new Deadline(_host.Options.CloseTimeout, _host.TimeProvider);
+            await stream.CloseWriteAsync(deadline.Token).ConfigureAwait(false);
+            var sink = new byte[64];
+            while (await stream.ReadAsync(sink, deadline.Token).ConfigureAwait(false) > 0) { }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Reset or timed out: nothing more to save.
         }
     }
 
@@ -230,6 +260,14 @@ public sealed partial class PubSub
         public IDuplexStream? Outbound;
         public IDuplexStream? Inbound;
         public CancellationToken Closed => _closed.Token;
+
+        /// <summary>Ends the link once what is queued has left (the node is closing).</summary>
+        public void Complete()
+        {
+            Queue.Complete();
+            Inbound?.Abort();
+            try { _closed.Cancel(); } catch (ObjectDisposedException) { }
+        }
 
         public void Close()
         {

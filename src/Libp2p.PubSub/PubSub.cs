@@ -206,10 +206,25 @@ public sealed partial class PubSub : IAsyncDisposable
         }
     }
 
-    /// <summary>Leaves every topic, closes every pubsub stream and stops the heartbeat. The host stays up.</summary>
-    public ValueTask DisposeAsync()
+    /// <summary>
+    /// Waits until every peer's outbound queue is empty (what we published has been handed to the streams), checking
+    /// every 10 ms of the host's clock. For tools that publish and exit.
+    /// </summary>
+    public async Task WaitForOutboundAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1) return ValueTask.CompletedTask;
+        while (true)
+        {
+            bool empty;
+            lock (_gate) empty = _links.Values.All(l => l.Queue.IsEmpty || l.Outbound is null);
+            if (empty) return;
+            await Task.Delay(TimeSpan.FromMilliseconds(10), _host.TimeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Leaves every topic, closes every pubsub stream (gracefully, within the host's CloseTimeout) and stops the heartbeat. The host stays up.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _host.ConnectionOpened -= OnConnectionOpened;
         _host.ConnectionClosed -= OnConnectionClosed;
         foreach (var protocol in _router.Protocols) _host.RemoveHandler(protocol);
@@ -225,8 +240,10 @@ public sealed partial class PubSub : IAsyncDisposable
         _shutdown.Cancel();
         List<PeerLink> links;
         lock (_gate) links = [.. _links.Values];
-        foreach (var link in links) link.Close();
-        return ValueTask.CompletedTask;
+        foreach (var link in links) link.Complete();
+        // The outbound streams end gracefully (bounded by the host's CloseTimeout), so what we sent last arrives.
+        try { await Task.WhenAll(OutboundTasks()).WaitAsync(_host.Options.CloseTimeout + TimeSpan.FromSeconds(1), _host.TimeProvider).ConfigureAwait(false); }
+        catch (TimeoutException) { }
     }
 }
 

@@ -24,6 +24,7 @@ internal sealed class PeerOutboundQueue : IPeerOutbound
     private long _dataBytes;
     private TaskCompletionSource? _wake;
     private bool _closed;
+    private bool _completing;
 
     private readonly PubSubStats? _stats;
 
@@ -41,6 +42,11 @@ internal sealed class PeerOutboundQueue : IPeerOutbound
     /// <summary>Bytes of messages waiting.</summary>
     public long QueuedBytes { get { lock (_lock) return _dataBytes; } }
 
+    /// <summary>Nothing is waiting and nothing is being written.</summary>
+    public bool IsEmpty { get { lock (_lock) return _control.Count == 0 && _data.Count == 0 && !_writing; } }
+
+    private bool _writing;
+
     /// <summary>Messages refused because the peer was too slow.</summary>
     public long Dropped;
 
@@ -54,7 +60,7 @@ internal sealed class PeerOutboundQueue : IPeerOutbound
         bool overflow = false;
         lock (_lock)
         {
-            if (_closed) return false;
+            if (_closed || _completing) return false;
             if (_control.Count >= _maxControlFrames) overflow = true;
             else
             {
@@ -71,7 +77,7 @@ internal sealed class PeerOutboundQueue : IPeerOutbound
         int size = RpcFrames.MessageFrameSize(message.Wire.Length);
         lock (_lock)
         {
-            if (_closed) return false;
+            if (_closed || _completing) return false;
             if (_dataBytes + size > _maxDataBytes)
             {
                 Dropped++;
@@ -94,6 +100,16 @@ internal sealed class PeerOutboundQueue : IPeerOutbound
         var wake = _wake;
         _wake = null;
         wake?.TrySetResult();
+    }
+
+    /// <summary>Stops accepting frames; the write loop ends once what is queued has been written.</summary>
+    public void Complete()
+    {
+        lock (_lock)
+        {
+            _completing = true;
+            WakeLocked();
+        }
     }
 
     /// <summary>Stops accepting frames and ends the write loop; queued frames are dropped.</summary>
@@ -122,6 +138,8 @@ internal sealed class PeerOutboundQueue : IPeerOutbound
                 long bytes = 0;
                 while (bytes < CoalesceBytes && _control.TryDequeue(out var f)) { batch.Add(f); bytes += f.Length; }
                 while (bytes < CoalesceBytes && _data.TryDequeue(out var f)) { batch.Add(f); bytes += f.Length; _dataBytes -= f.Length; }
+                _writing = batch.Count > 0;
+                if (batch.Count == 0 && _completing) return;
                 if (batch.Count == 0)
                 {
                     _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -89,16 +89,16 @@ public class PubSubWireTests
     }
 
     [Fact]
-    public void AnRsaAuthorSendsItsKeyAndTheKeyMustMatchFrom()
+    public void AnAuthorWhoseIdHashesItsKeySendsTheKeyAndItMustMatchFrom()
     {
-        var key = PrivateKey.Generate(KeyType.Rsa);
+        var key = PrivateKey.Generate(KeyType.Ecdsa);
         var self = key.ToPeerId();
         var m = new Message { From = ByteString.CopyFrom(self.Bytes), Seqno = ByteString.CopyFrom(new byte[8]), Topic = "t", Data = ByteString.CopyFromUtf8("hi") };
         MessageSigning.Sign(m, key, self);
         Assert.True(m.HasKey);
         Assert.Equal(SigningFailure.None, MessageSigning.Check(m, SignaturePolicy.StrictSign, out _));
         var wrongKey = m.Clone();
-        wrongKey.Key = ByteString.CopyFrom(PrivateKey.Generate(KeyType.Rsa).PublicKey.ToProtobuf());
+        wrongKey.Key = ByteString.CopyFrom(PrivateKey.Generate(KeyType.Ecdsa).PublicKey.ToProtobuf());
         Assert.Equal(SigningFailure.InvalidSignature, MessageSigning.Check(wrongKey, SignaturePolicy.StrictSign, out _));
     }
 
