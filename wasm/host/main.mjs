@@ -3,6 +3,7 @@
 // without the network capability: bind/connect then fail with WASI `access-denied`.
 import { createSockets } from '@bytecodealliance/preview2-shim/sockets';
 import { createWasiGlue } from './wasi-glue.mjs';
+import { createStdinGlue } from './stdin.mjs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 
@@ -20,5 +21,6 @@ for (const name of ['LIBP2P_LOG', 'LIBP2P_WASM_LOOP_TRACE']) {
 }
 const runtime = await builder.create();
 runtime.setModuleImports('libp2p-wasi', createWasiGlue(createSockets({ enableNetwork })));
+runtime.setModuleImports('libp2p-stdin', createStdinGlue());
 const code = await runtime.runMain();
 process.exit(code);

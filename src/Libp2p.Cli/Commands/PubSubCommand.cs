@@ -12,7 +12,7 @@ namespace Libp2p.Cli.Commands;
 public static class PubSubCommand
 {
     /// <summary>Where the lines to publish come from; the Wasm app replaces it (browser-wasm has no Console.In).</summary>
-    public static Func<CancellationToken, IAsyncEnumerable<string>> InputLines { get; set; } = ReadConsoleAsync;
+    public static Func<CancellationToken, IAsyncEnumerable<string>> InputLines { get; set; } = DefaultInput;
 
     public static Command Create()
     {
@@ -103,6 +103,10 @@ public static class PubSubCommand
         }
     }
 
+    private static IAsyncEnumerable<string> DefaultInput(CancellationToken ct) =>
+        OperatingSystem.IsBrowser() ? throw new CliException("standard input is not available here") : ReadConsoleAsync(ct);
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("browser")]
     private static async IAsyncEnumerable<string> ReadConsoleAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var input = Console.In;
