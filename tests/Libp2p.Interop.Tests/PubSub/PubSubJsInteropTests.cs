@@ -120,7 +120,17 @@ public sealed class PubSubJsInteropTests
                     expected.Add(fromCs);
                     expected.Add(fromJs);
                 }
-            // A marker last: once every node has it, anything duplicated before it would have arrived too.
+            // Every node gets every message of the others; then a marker from each side: once every node has both, a
+            // duplicate of the earlier messages would have had time to arrive too.
+            for (int i = 0; i < 3; i++)
+            {
+                var node = cs[i];
+                int want = expected.Count - 2;
+                await PubSubTestNode.EventuallyAsync(() => node.Received.Count >= want, $"C# node {i} got the {want} messages of the others");
+                var peer = js[i];
+                await peer.WaitUntilAsync(events => events.Count(e => e.GetProperty("event").GetString() == "pubsub:message") >= want,
+                    $"js node {i} got the {want} messages of the others", T);
+            }
             await cs[0].PubSub.PublishAsync(Topic, "marker"u8.ToArray());
             await js[0].SendAsync(Publish(Topic, "marker-js"));
 
@@ -139,7 +149,8 @@ public sealed class PubSubJsInteropTests
                     $"js node {i} got both markers", T);
                 var texts = peer.Events.Where(e => e.GetProperty("event").GetString() == "pubsub:message")
                     .Select(e => e.GetProperty("text").GetString()!).Where(t => !t.StartsWith("marker")).Order().ToList();
-                Assert.Equal(expected.Where(t => t != $"js{i}-0" && t != $"js{i}-1").Order().ToList(), texts);
+                var want = expected.Where(t => t != $"js{i}-0" && t != $"js{i}-1").Order().ToList();
+                Assert.True(want.SequenceEqual(texts), $"js node {i}: missing [{string.Join(", ", want.Except(texts))}], extra [{string.Join(", ", texts.Except(want))}], got {texts.Count}\n{peer.Process.Stdout}\n{peer.Process.Stderr}");
             }
         }
         finally
