@@ -185,14 +185,16 @@ public static class PubSubSim
 
     /// <summary>
     /// Topic scoring for the simulation (10 msg/s): invalid messages weigh heavily and decay slowly, so a peer that
-    /// sends a handful is graylisted; mesh delivery deficits cost a little; first deliveries earn a little.
+    /// sends a handful is graylisted; mesh delivery deficits cost a little; first deliveries and time in mesh earn a little.
     /// </summary>
     public static TopicScoreParams SimTopicScore() => new()
     {
         TopicWeight = 1,
-        TimeInMeshWeight = 0.01, TimeInMeshQuantum = TimeSpan.FromSeconds(1), TimeInMeshCap = 100,
+        // P1 outgrows the largest P3 penalty by the time P3 activates: an honest mesh peer that is merely slow (the
+        // near-first window is 50 ms; a loaded machine misses it) never goes negative, which would prune it.
+        TimeInMeshWeight = 0.02, TimeInMeshQuantum = TimeSpan.FromSeconds(1), TimeInMeshCap = 100,
         FirstMessageDeliveriesWeight = 1, FirstMessageDeliveriesDecay = 0.9, FirstMessageDeliveriesCap = 20,
-        MeshMessageDeliveriesWeight = -1, MeshMessageDeliveriesDecay = 0.9, MeshMessageDeliveriesThreshold = 1,
+        MeshMessageDeliveriesWeight = -0.05, MeshMessageDeliveriesDecay = 0.9, MeshMessageDeliveriesThreshold = 1,
         MeshMessageDeliveriesCap = 20, MeshMessageDeliveriesWindow = TimeSpan.FromMilliseconds(50),
         MeshMessageDeliveriesActivation = TimeSpan.FromSeconds(5),
         MeshFailurePenaltyWeight = -1, MeshFailurePenaltyDecay = 0.9,
