@@ -90,8 +90,18 @@ public static class PubSubSim
                         await b.PubSub.PublishAsync(Topic, junk);
                     }
             }
-            await Task.Delay(TimeSpan.FromSeconds(3)); // stragglers
             long expected = (long)count * (honest.Count - 1);
+            // Stragglers: wait while deliveries still progress (a loaded machine lags), at most 60 s.
+            long last = -1;
+            var quiet = Stopwatch.StartNew();
+            var cap = Stopwatch.StartNew();
+            while (cap.Elapsed < TimeSpan.FromSeconds(60) && quiet.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                long now = honest.Sum(n => (long)n.Latencies.Count);
+                if (now >= expected) break;
+                if (now != last) { last = now; quiet.Restart(); }
+                await Task.Delay(200);
+            }
             long delivered = honest.Sum(n => n.Latencies.Count);
             var latencies = honest.SelectMany(n => n.Latencies).ToList();
             long duplicates = honest.Sum(n => n.PubSub.Stats.Duplicates);

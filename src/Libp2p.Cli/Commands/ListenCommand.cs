@@ -23,7 +23,7 @@ public static class ListenCommand
         var subscribe = new Option<string[]>("--subscribe") { Description = "With --pubsub: subscribe to this topic and print its messages (repeatable)." };
         var command = new Command("listen", "Run a node that serves ping, identify (and perf) until interrupted.")
         {
-            NodeSetup.KeyOption, listen, perf, pubsubRouter, subscribe, NodeSetup.TimeoutOption, Output.JsonOption,
+            NodeSetup.KeyOption, NodeSetup.SecurityOption, listen, perf, pubsubRouter, subscribe, NodeSetup.TimeoutOption, Output.JsonOption,
         };
         command.SetRunner(async (parse, ct) =>
         {
