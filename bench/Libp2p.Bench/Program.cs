@@ -123,11 +123,42 @@ await Section("idle", async () =>
 WasmSection? wasm = null;
 await Section("wasm", async () => wasm = await WasmSection.RunAsync(options, report.Line));
 
+var pubsubResults = new List<PubSubSimResult>();
+await Section("pubsub", async () =>
+{
+    var seconds = TimeSpan.FromSeconds(options.PubSubSeconds);
+    int n = options.PubSubNodes;
+    foreach (var scenario in new PubSubSim.Scenario[]
+    {
+        new("gossipsub 1 KiB 10/s", n, Duration: seconds),
+        new("floodsub 1 KiB 10/s", n, Router: Libp2p.PubSub.PubSubRouterKind.FloodSub, Duration: seconds),
+        new("gossipsub v1.2 64 KiB 2/s, IDONTWANT", n, MessageSize: 64 * 1024, MessagesPerSecond: 2, Duration: seconds),
+        new("gossipsub v1.2 64 KiB 2/s, no IDONTWANT", n, MessageSize: 64 * 1024, MessagesPerSecond: 2, Duration: seconds, IDontWant: false),
+        new("gossipsub 1 KiB 10/s, 10% misbehaving", n, Duration: seconds, BadFraction: 0.1),
+    })
+    {
+        var r = await PubSubSim.RunAsync(scenario, report.Line);
+        pubsubResults.Add(r);
+        report.Line(r.ToString());
+    }
+});
+
 report.Line("");
 report.Line($"== targets == (load average {ProcStatus.LoadAverage()})");
 // The measured configuration is the NativeAOT tool (issue 15); without it, the JIT listener pairing.
 var measured = aot ?? csTwoProcesses;
 string measuredName = aot is not null ? "p2p<->p2p (NativeAOT)" : "C#<->C# (JIT)";
+foreach (var r in pubsubResults.Where(r => r.Name.StartsWith("gossipsub 1 KiB")))
+{
+    report.Target($"{r.Name}: 100% delivery", r.Delivered == r.Expected, $"{r.DeliveryRatio * 100:0.00}%");
+    if (r.BadPairs == 0)
+    {
+        report.Target($"{r.Name}: duplicates per message <= D (6)", r.DuplicatesPerMessage <= 6, $"{r.DuplicatesPerMessage:0.00}");
+        report.Target($"{r.Name}: p99 latency < 100 ms", r.P99Ms < 100, $"{r.P99Ms:0.0} ms");
+    }
+    else
+        report.Target($"{r.Name}: misbehaving nodes below graylist", r.BadPairsGraylisted == r.BadPairs, $"{r.BadPairsGraylisted}/{r.BadPairs} neighbour views");
+}
 if (measured is not null && baseline is not null)
 {
     double worst = Math.Min(measured.UploadMBps, measured.DownloadMBps);

@@ -18,5 +18,6 @@ public static class CliApp
         IdentifyCommand.Create(),
         PerfCommand.Create(),
         DaemonCommand.Create(),
+        PubSubCommand.Create(),
     };
 }

@@ -6,6 +6,7 @@
 //                         functions jco lowered with the canonical ABI (canonical-glue.mjs)
 import { createSockets } from '@bytecodealliance/preview2-shim/sockets';
 import { createWasiGlue } from './wasi-glue.mjs';
+import { createStdinGlue } from './stdin.mjs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
@@ -70,6 +71,7 @@ if (abi === 'canonical') {
   const { createCanonicalGlue } = await import('./canonical-glue.mjs');
   runtime.setModuleImports('libp2p-wasi-canonical', wrap(await createCanonicalGlue(sockets, runtime.Module), 'canonical.'));
 }
+runtime.setModuleImports('libp2p-stdin', createStdinGlue());
 const code = await runtime.runMain();
 profile?.report();
 process.exit(code);

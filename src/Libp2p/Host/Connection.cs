@@ -83,7 +83,8 @@ public sealed class Connection : IAsyncDisposable
 
     /// <summary>
     /// Like <see cref="OpenStreamAsync(IReadOnlyList{string}, CancellationToken)"/>, and also says which of
-    /// <paramref name="protocols"/> the remote accepted (a daemon reports it to its client, for instance).
+    /// <paramref name="protocols"/> the remote accepted (a daemon reports it to its client; pubsub proposes <c>/meshsub/1.2.0</c> down to
+    /// <c>/floodsub/1.0.0</c> and speaks what was chosen).
     /// </summary>
     public async ValueTask<(IDuplexStream Stream, string Protocol)> OpenNegotiatedStreamAsync(IReadOnlyList<string> protocols, CancellationToken cancellationToken = default)
     {
