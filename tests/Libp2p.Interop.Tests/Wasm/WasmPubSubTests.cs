@@ -16,10 +16,11 @@ public sealed class WasmPubSubTests(WasmAppFixture app)
     private static JsonElement? Event(string line, string name) =>
         WasmAppFixture.IsEvent(line, name) ? WasmAppFixture.Parse(line) : null;
 
-    [Fact]
-    public async Task Wasm_listen_prints_gossipsub_messages_from_js()
+    [Theory]
+    [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
+    public async Task Wasm_listen_prints_gossipsub_messages_from_js(string abi)
     {
-        await using var wasm = app.Start(Hard, "listen", "--json", "--pubsub", "gossipsub", "--subscribe", Topic);
+        await using var wasm = app.Start(abi, Hard, "listen", "--json", "--pubsub", "gossipsub", "--subscribe", Topic);
         var listening = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "listening"), T));
         string addr = listening.GetProperty("addrs")[0].GetString()!;
 
@@ -33,11 +34,12 @@ public sealed class WasmPubSubTests(WasmAppFixture app)
         Assert.Equal(16, fromJs.GetProperty("seqno").GetString()!.Length);
     }
 
-    [Fact]
-    public async Task Wasm_pubsub_chat_publishes_its_input_to_js_and_prints_what_js_sends()
+    [Theory]
+    [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
+    public async Task Wasm_pubsub_chat_publishes_its_input_to_js_and_prints_what_js_sends(string abi)
     {
         await using var js = await JsPeer.StartAsync("--pubsub", "gossipsub", "--subscribe", Topic, "--heartbeat-ms", "200");
-        await using var chat = app.Start(Hard, "pubsub", js.Addrs[0], "--topic", Topic, "--json");
+        await using var chat = app.Start(abi, Hard, "pubsub", js.Addrs[0], "--topic", Topic, "--json");
         var joined = WasmAppFixture.Parse(await chat.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "pubsub:joined"), T));
         Assert.Contains(js.PeerId, joined.GetProperty("peers").EnumerateArray().Select(p => p.GetString()));
 
