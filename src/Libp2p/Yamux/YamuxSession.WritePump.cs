@@ -111,6 +111,7 @@ public sealed partial class YamuxSession
         Exception? error = null;
         try
         {
+            bool wrote = false; // the previous iteration wrote a batch: let go of the writer role in the next lock
             while (true)
             {
                 byte[]? batch = null;
@@ -121,6 +122,8 @@ public sealed partial class YamuxSession
                 bool close = false;
                 lock (SyncRoot)
                 {
+                    if (wrote) _writing = false;
+                    wrote = false;
                     if (_handoffBatch is not null)
                     {
                         batch = _handoffBatch;
@@ -159,8 +162,8 @@ public sealed partial class YamuxSession
                     await write.ConfigureAwait(false);
                     Volatile.Write(ref _writeDeadline, 0);
                     ArrayPool<byte>.Shared.Return(batch);
-                    lock (SyncRoot) _writing = false;
                     flushed?.TrySetResult();
+                    wrote = true;
                     continue;
                 }
                 if (close) break;
