@@ -40,7 +40,10 @@ public sealed partial class Libp2pHost : IAsyncDisposable
         PeerStore = new PeerStore(TimeProvider);
         RegisterBuiltInProtocols();
         foreach (var transport in options.Transports)
+        {
+            if (transport is IHostAwareTransport aware) aware.Attach(this);
             _ = PumpTransportEventsAsync(transport);
+        }
         if (options.IdleTimeout is { } idle)
             _ = SweepIdleConnectionsAsync(idle);
     }
