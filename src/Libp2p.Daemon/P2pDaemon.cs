@@ -46,6 +46,7 @@ public sealed partial class P2pDaemon : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(Options.MaxControlConnections, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(Options.MaxStreamHandlers, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(Options.MaxPipedStreams, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(Options.MaxSubscriptions, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.PipeBufferSize, 1, nameof(options));
         Log = host.Options.LoggerFactory.CreateLogger("Libp2p.Daemon");
     }

@@ -156,7 +156,10 @@ public sealed partial class Libp2pHost
                 throw refusal;
             }
             var connection = new Connection(this, session, scope, secure.RemotePeer, secure.RemotePublicKey,
-                inc.LocalAddress, inc.RemoteAddress.WithPeerId(secure.RemotePeer), ConnectionDirection.Inbound, secure.Protocol);
+                inc.LocalAddress, inc.RemoteAddress.WithPeerId(secure.RemotePeer), ConnectionDirection.Inbound, secure.Protocol)
+            {
+                Limit = (raw as ILimitedRawConnection)?.Limit,
+            };
             AddConnection(connection, TimeProvider.GetElapsedTime(started));
         }
         catch (Exception e)
