@@ -5,7 +5,7 @@ namespace Libp2p.Bench;
 /// <summary>Command-line options of the bench.</summary>
 public sealed class BenchOptions
 {
-    public static readonly string[] AllSections = ["baseline", "perf", "setup", "idle"];
+    public static readonly string[] AllSections = ["baseline", "perf", "setup", "idle", "kad"];
 
     public bool Quick { get; private set; }
     public long PerfBytes { get; private set; } = 100L << 20;
@@ -13,6 +13,9 @@ public sealed class BenchOptions
     public int SetupCount { get; private set; } = 200;
     public int SetupJsCount { get; private set; } = 50;
     public int IdleConnections { get; private set; } = 10_000;
+    public int KadNodes { get; private set; } = 200;
+    public int KadLookups { get; private set; } = 200;
+    public int KadRecords { get; private set; } = 50;
     /// <summary>Also measure set-up with identify off on the dialer (to see what identify costs).</summary>
     public bool SetupVariants { get; private set; }
     public HashSet<string> Sections { get; private set; } = [.. AllSections];
@@ -25,13 +28,16 @@ public sealed class BenchOptions
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             switch (args[i])
             {
-                case "--quick": o.Quick = true; o.PerfBytes = 16L << 20; break;
+                case "--quick": o.Quick = true; o.PerfBytes = 16L << 20; o.KadLookups = 100; break;
                 case "--perf-mib": o.PerfBytes = long.Parse(Next(), CultureInfo.InvariantCulture) << 20; break;
                 case "--runs": o.Runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--setup-count": o.SetupCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--setup-js-count": o.SetupJsCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--idle-connections": o.IdleConnections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--setup-variants": o.SetupVariants = true; break;
+                case "--kad-nodes": o.KadNodes = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--kad-lookups": o.KadLookups = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--kad-records": o.KadRecords = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--only":
                     o.Sections = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
                     if (o.Sections.Except(AllSections).FirstOrDefault() is { } bad)
@@ -42,7 +48,7 @@ public sealed class BenchOptions
                     break;
                 case "-h" or "--help":
                     Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,perf,setup,idle] [--perf-mib N] [--runs N] " +
-                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants]");
+                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--kad-nodes N] [--kad-lookups N] [--kad-records N]");
                     return null;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");
