@@ -1,8 +1,11 @@
 // The js-libp2p peer used by interop tests and benchmarks. One JSON object per line on stdout.
 // Usage: node peer.mjs [--listen MA]... [--seed HEX32] [--dial MA [--ping N] [--identify]
 //          [--perf-upload BYTES --perf-download BYTES] [--echo-streams N --echo-bytes B]]...
+//          [--dht | --dht-client] [--dht-protocol P] [--bootstrap MA]... [--dht-find-peer ID] [--dht-put-pk-rsa]
+//          [--dht-get-pk ID] [--dht-provide CID] [--dht-find-providers CID]...
 //          [--exit-after-actions] [--ignore-stdin]
-// Serves ping, identify, /perf/1.0.0 and /echo/1.0.0. Exits on SIGTERM/SIGINT and when stdin closes.
+// Serves ping, identify, /perf/1.0.0 and /echo/1.0.0 (and the DHT with --dht). Exits on SIGTERM/SIGINT and when stdin
+// closes. DHT actions (dht.mjs) run in order after the --bootstrap peers were dialed and the routing table filled.
 import './polyfill.mjs'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
@@ -13,6 +16,7 @@ import { identify } from '@libp2p/identify'
 import { generateKeyPair, generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ECHO, PERF, serveEcho, servePerf, runPerf, runEcho, runPing } from './protocols.mjs'
+import { dhtService, runDhtAction, waitForTable } from './dht.mjs'
 
 function emit (obj) {
   process.stdout.write(JSON.stringify(obj) + '\n')
@@ -24,7 +28,7 @@ function usage (message) {
 }
 
 function parseArgs (argv) {
-  const opts = { listen: [], seed: null, dials: [], exitAfterActions: false, ignoreStdin: false }
+  const opts = { listen: [], seed: null, dials: [], exitAfterActions: false, ignoreStdin: false, dht: null, dhtProtocol: null, bootstrap: [], dhtActions: [] }
   let current = null // the --dial the following actions belong to
   const need = (i, name) => {
     if (i + 1 >= argv.length) usage(`${name} needs a value`)
@@ -53,6 +57,15 @@ function parseArgs (argv) {
       case '--perf-download': action(a).perfDownload = count(i, a); i++; break
       case '--echo-streams': action(a).echoStreams = count(i, a); i++; break
       case '--echo-bytes': action(a).echoBytes = count(i, a); i++; break
+      case '--dht': opts.dht = 'server'; break
+      case '--dht-client': opts.dht = 'client'; break
+      case '--dht-protocol': opts.dhtProtocol = need(i, a); i++; break
+      case '--bootstrap': opts.bootstrap.push(need(i, a)); i++; break
+      case '--dht-find-peer': opts.dhtActions.push({ kind: 'find-peer', arg: need(i, a) }); i++; break
+      case '--dht-put-pk-rsa': opts.dhtActions.push({ kind: 'put-pk-rsa' }); break
+      case '--dht-get-pk': opts.dhtActions.push({ kind: 'get-pk', arg: need(i, a) }); i++; break
+      case '--dht-provide': opts.dhtActions.push({ kind: 'provide', arg: need(i, a) }); i++; break
+      case '--dht-find-providers': opts.dhtActions.push({ kind: 'find-providers', arg: need(i, a) }); i++; break
       case '--exit-after-actions': opts.exitAfterActions = true; break
       case '--ignore-stdin': opts.ignoreStdin = true; break
       default: usage(`unknown argument ${a}`)
@@ -60,6 +73,7 @@ function parseArgs (argv) {
   }
   if (opts.listen.length === 0) opts.listen.push('/ip4/127.0.0.1/tcp/0')
   if (opts.seed != null && !/^[0-9a-fA-F]{64}$/.test(opts.seed)) usage('--seed needs 32 bytes as 64 hex digits')
+  if (opts.dht == null && (opts.bootstrap.length > 0 || opts.dhtActions.length > 0)) usage('--bootstrap and --dht-* actions need --dht or --dht-client')
   return opts
 }
 
@@ -77,7 +91,8 @@ const node = await createLibp2p({
   streamMuxers: [yamux()],
   services: {
     ping: ping({ maxInboundStreams: 64, maxOutboundStreams: 64 }),
-    identify: identify()
+    identify: identify(),
+    ...(opts.dht != null ? { dht: dhtService({ server: opts.dht === 'server', protocol: opts.dhtProtocol }) } : {})
   },
   nodeInfo: { userAgent: 'libp2p-dotnet-interop-js/peer.mjs' },
   connectionManager: {
@@ -178,6 +193,18 @@ for (const d of opts.dials) {
     failed = true
     emit({ event: 'error', message: `${d.addr}: ${err?.message ?? err}` })
   }
+}
+if (opts.dht != null && (opts.bootstrap.length > 0 || opts.dhtActions.length > 0)) {
+  try {
+    for (const b of opts.bootstrap) await node.dial(multiaddr(b))
+    if (opts.bootstrap.length > 0) await waitForTable(node)
+    emit({ event: 'dht:ready', mode: opts.dht, peers: node.services.dht.routingTable.size })
+    for (const action of opts.dhtActions) await runDhtAction(node, action, emit)
+  } catch (err) {
+    failed = true
+    emit({ event: 'error', message: `dht: ${err?.message ?? err}` })
+  }
+  if (opts.dhtActions.length > 0) emit({ event: 'dht:done', ok: !failed })
 }
 if (opts.dials.length > 0) emit({ event: 'done', ok: !failed })
 if (opts.exitAfterActions || failed) await shutdown(failed ? 1 : 0)

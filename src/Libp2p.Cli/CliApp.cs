@@ -17,5 +17,6 @@ public static class CliApp
         PingCommand.Create(),
         IdentifyCommand.Create(),
         PerfCommand.Create(),
+        DhtCommand.Create(),
     };
 }

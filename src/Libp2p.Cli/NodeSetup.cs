@@ -42,6 +42,7 @@ public static class NodeSetup
             IdleTimeout = null, // a CLI node keeps its connections until it exits
             DialTimeout = TimeoutFrom(parse),
             TimeProvider = TimeProvider,
+            LoggerFactory = Logging.FromEnvironment(),
         };
         options.Transports.Add(TransportFactory());
         return new Libp2pHost(options);

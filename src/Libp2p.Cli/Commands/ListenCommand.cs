@@ -4,8 +4,8 @@ using Libp2p.Host;
 namespace Libp2p.Cli.Commands;
 
 /// <summary>
-/// <c>p2p listen [--key FILE] [--listen MA ...] [--perf] [--json]</c>: a node that serves ping, identify
-/// (and perf) until SIGINT/SIGTERM. First line: the listening event; then one line per event.
+/// <c>p2p listen [--key FILE] [--listen MA ...] [--perf] [--dht | --dht-client] [--bootstrap MA ...] [--json]</c>: a node that
+/// serves ping, identify (perf, the DHT) until SIGINT/SIGTERM. First line: the listening event; then one line per event.
 /// </summary>
 public static class ListenCommand
 {
@@ -18,9 +18,11 @@ public static class ListenCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var perf = new Option<bool>("--perf") { Description = "Also serve /perf/1.0.0." };
+        var dht = new Option<bool>("--dht") { Description = "Run a Kademlia DHT server (serves and announces the DHT protocol)." };
+        var dhtClient = new Option<bool>("--dht-client") { Description = "Run a Kademlia DHT client (queries only; in nobody's routing table)." };
         var command = new Command("listen", "Run a node that serves ping, identify (and perf) until interrupted.")
         {
-            NodeSetup.KeyOption, listen, perf, NodeSetup.TimeoutOption, Output.JsonOption,
+            NodeSetup.KeyOption, listen, perf, dht, dhtClient, DhtSetup.BootstrapOption, DhtSetup.ProtocolOption, NodeSetup.TimeoutOption, Output.JsonOption,
         };
         command.SetRunner(async (parse, ct) =>
         {
@@ -30,6 +32,11 @@ public static class ListenCommand
                 await host.ListenAsync(a, ct);
             var events = new EventPrinter(parse);
             events.Listening(host.PeerId, host.ListenAddresses);
+            if (parse.GetValue(dht) && parse.GetValue(dhtClient)) throw new CliException("--dht and --dht-client exclude each other");
+            await using var kad = parse.GetValue(dht) || parse.GetValue(dhtClient)
+                ? await DhtSetup.StartAsync(parse, host, parse.GetValue(dht) ? Kad.KadMode.Server : Kad.KadMode.Client, ct)
+                : null;
+            if (kad is not null) events.DhtReady(kad);
             try
             {
                 await foreach (var e in host.Events.ReadAllAsync(ct))

@@ -44,7 +44,11 @@ internal sealed class KadRpc(Libp2pHost host, string protocol, int maxMessageSiz
         }
     }
 
-    /// <summary>Sends a message that has no answer (ADD_PROVIDER), and waits for the peer to close its side (so it has read it).</summary>
+    /// <summary>
+    /// Sends a message that has no answer (ADD_PROVIDER) and waits for the peer to end the stream, which it does only
+    /// after reading the message: js-libp2p 16 closes it, or resets it when its next read finds our end of stream
+    /// (both mean it took the message); go reads to our end and closes.
+    /// </summary>
     public async Task SendAsync(PeerId peer, Message message, CancellationToken ct)
     {
         using var deadline = new Deadline(timeout, host.TimeProvider, ct);
@@ -55,7 +59,14 @@ internal sealed class KadRpc(Libp2pHost host, string protocol, int maxMessageSiz
             await MessageFraming.WriteAsync(stream, message, maxMessageSize, deadline.Token).ConfigureAwait(false);
             await stream.CloseWriteAsync(deadline.Token).ConfigureAwait(false);
             var sink = new byte[64];
-            while (await stream.ReadAsync(sink, deadline.Token).ConfigureAwait(false) > 0) { }
+            try
+            {
+                while (await stream.ReadAsync(sink, deadline.Token).ConfigureAwait(false) > 0) { }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Reset after our message was written and closed: the peer read it and hung up (js does this).
+            }
             await stream.DisposeAsync().ConfigureAwait(false);
             stream = null;
         }
