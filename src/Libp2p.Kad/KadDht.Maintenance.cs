@@ -9,6 +9,7 @@ namespace Libp2p.Kad;
 public sealed partial class KadDht
 {
     private long _lastReprovide;
+    private IReadOnlyList<Multiaddr> _bootstrapPeers = [];
 
     /// <summary>Joins through <see cref="KadOptions.BootstrapPeers"/>, then refreshes the table.</summary>
     public Task<int> BootstrapAsync(CancellationToken cancellationToken = default) =>
@@ -25,6 +26,7 @@ public sealed partial class KadDht
         var list = peers.ToList();
         foreach (var a in list)
             if (a.PeerId is null) throw new ArgumentException($"A bootstrap address needs /p2p/<peer id>: {a}", nameof(peers));
+        if (list.Count > 0) _bootstrapPeers = list;
         var self = PeerId.ToBytes();
         var answered = await Task.WhenAll(list.Where(a => a.PeerId != PeerId).Select(async a =>
         {
@@ -38,7 +40,7 @@ public sealed partial class KadDht
             }
             catch (Exception) when (!cancellationToken.IsCancellationRequested) { return false; }
         })).ConfigureAwait(false);
-        await RefreshAsync(force: true, cancellationToken).ConfigureAwait(false);
+        await RefreshCoreAsync(force: true, cancellationToken).ConfigureAwait(false);
         int reached = answered.Count(ok => ok);
         _log.Bootstrapped(reached, list.Count, RoutingTable.Count);
         return reached;
@@ -47,11 +49,22 @@ public sealed partial class KadDht
     /// <summary>
     /// The spec's bootstrap run: a lookup of our own key (which fills the nearest buckets), then one of a random key
     /// in each bucket no lookup went through for <see cref="KadOptions.RefreshInterval"/> (all of them when
-    /// <paramref name="force"/>), up to <see cref="KadOptions.MaxRefreshCpl"/>.
+    /// <paramref name="force"/>), up to <see cref="KadOptions.MaxRefreshCpl"/>. A node whose table emptied joins again
+    /// through the bootstrap peers it last used (go's "fix low peers").
     /// </summary>
     public async Task RefreshAsync(bool force = false, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (RoutingTable.Count == 0 && _bootstrapPeers.Count > 0)
+        {
+            await BootstrapAsync(_bootstrapPeers, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        await RefreshCoreAsync(force, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RefreshCoreAsync(bool force, CancellationToken cancellationToken)
+    {
         await GetClosestPeersAsync(PeerId.ToBytes(), cancellationToken).ConfigureAwait(false);
         var stale = RoutingTable.StaleBuckets(force ? TimeSpan.Zero : Options.RefreshInterval, Options.MaxRefreshCpl);
         foreach (int cpl in stale)
@@ -87,10 +100,7 @@ public sealed partial class KadDht
                 await Task.Delay(Options.RefreshInterval, Time, _shutdown.Token).ConfigureAwait(false);
                 try
                 {
-                    if (RoutingTable.Count == 0 && Options.BootstrapPeers.Count > 0)
-                        await BootstrapAsync(_shutdown.Token).ConfigureAwait(false);
-                    else
-                        await RefreshAsync(force: false, _shutdown.Token).ConfigureAwait(false);
+                    await RefreshAsync(force: false, _shutdown.Token).ConfigureAwait(false);
                     if (Time.GetElapsedTime(_lastReprovide) >= Options.ReprovideInterval)
                     {
                         _lastReprovide = Time.GetTimestamp();

@@ -51,11 +51,13 @@ public sealed partial class KadDht
         if (!RoutingTable.MarkSeen(peer)) TryAddToTable(peer);
     }
 
-    // go-libp2p-kad-dht's rule: a peer that fails a request leaves the table (it comes back when it answers again).
+    // A peer that fails requests leaves the table (it comes back when it answers again). go removes it at the first
+    // failure; we wait for a second one in a row, so that one request lost to a busy peer or a busy machine does not
+    // empty a small table.
     private void OnFailed(PeerId peer, Message.Types.MessageType type, Exception e)
     {
         _log.RequestFailed(type.ToString(), peer, e);
-        if (RoutingTable.Remove(peer)) _log.TableChanged(peer, $"removed: {e.Message}");
+        if (RoutingTable.RecordFailure(peer, limit: 2)) _log.TableChanged(peer, $"removed: {e.Message}");
     }
 
     /// <summary>The closer peers of an answer, with their addresses recorded in the peer store; ourselves and unusable entries dropped.</summary>

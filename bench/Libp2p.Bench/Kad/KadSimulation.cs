@@ -49,10 +49,10 @@ internal sealed class KadSimulation(int nodeCount, int lookups, int records, int
         {
             var wave = _nodes.Skip(joined).Take(joined).ToList();
             int before = joined;
-            await ForEachAsync(wave, 32, n => n.Dht.BootstrapAsync([_nodes[Next(before)].Host.ListenAddresses[0]]));
+            await ForEachAsync(wave, 8, n => n.Dht.BootstrapAsync([_nodes[Next(before)].Host.ListenAddresses[0]]));
             joined += wave.Count;
         }
-        await ForEachAsync(_nodes, 32, n => n.Dht.RefreshAsync(force: true));
+        await ForEachAsync(_nodes, 8, n => n.Dht.RefreshAsync(force: true));
         say($"bootstrap and one refresh round in {clock.Elapsed.TotalSeconds:0.0} s; {TotalConnections()} connections");
 
         var stored = new List<(byte[] Key, byte[] Value)>();

@@ -128,6 +128,20 @@ public sealed class RoutingTable
         }
     }
 
+    /// <summary>
+    /// Counts a failed request to <paramref name="peer"/>; the peer leaves the table after
+    /// <paramref name="limit"/> failures in a row (an answer in between resets the count). True when it left.
+    /// </summary>
+    internal bool RecordFailure(PeerId peer, int limit)
+    {
+        lock (_lock)
+        {
+            if (!_byPeer.TryGetValue(peer, out var e)) return false;
+            if (++e.Failures < limit) return false;
+        }
+        return Remove(peer);
+    }
+
     internal bool Remove(PeerId peer)
     {
         lock (_lock)
@@ -168,6 +182,7 @@ public sealed class RoutingTable
     private void TouchLocked(Entry e)
     {
         e.LastSeen = _time.GetTimestamp();
+        e.Failures = 0;
         var bucket = _buckets[Math.Min(e.Cpl, _buckets.Count - 1)];
         bucket.Remove(e);
         bucket.Add(e);
@@ -196,5 +211,6 @@ public sealed class RoutingTable
         public IReadOnlyList<string> Groups { get; } = groups;
         public IReadOnlyList<Multiaddr> Addresses { get; set; } = [];
         public long LastSeen { get; set; }
+        public int Failures { get; set; }
     }
 }
