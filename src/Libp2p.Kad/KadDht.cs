@@ -186,7 +186,7 @@ public sealed partial class KadDht : IAsyncDisposable
         _shutdown.Cancel();
         _host.PeerIdentified -= OnPeerIdentified;
         if (Options.Mode == KadMode.Server) _host.RemoveHandler(Options.ProtocolId);
-        _shutdown.Dispose();
+        // _shutdown is not disposed: requests and timers still winding down read its token.
         return ValueTask.CompletedTask;
     }
 }
