@@ -3,6 +3,7 @@ using System.Security;
 using Libp2p.Identity;
 using Libp2p.Multistream;
 using Libp2p.Noise;
+using Libp2p.Security;
 using Libp2p.Protocols.Identify;
 using Libp2p.Protocols.Perf;
 using Libp2p.Protocols.Ping;
@@ -52,6 +53,7 @@ public static class CommandRunner
             TimeoutException => $"timed out: {e.Message}",
             OperationCanceledException => "timed out (a longer --timeout may help)", // the user's Ctrl+C is handled before
             MultistreamException { Error: MultistreamError.NoProtocolSupported } => $"the peer does not serve it: {e.Message}",
+            SecurityHandshakeException => e.Message,
             MultistreamException or NoiseHandshakeException or IdentifyException or PingException or PerfException => e.Message,
             FileNotFoundException f => $"file not found: {f.FileName ?? e.Message}",
             DirectoryNotFoundException => $"directory not found: {e.Message}",

@@ -30,7 +30,7 @@ public static class DhtCommand
             if (s is Argument a) command.Arguments.Add(a);
             else command.Options.Add((Option)s);
         }
-        foreach (var o in new Option[] { DhtSetup.BootstrapOption, DhtSetup.ProtocolOption, NodeSetup.KeyOption, NodeSetup.TimeoutOption, Output.JsonOption })
+        foreach (var o in new Option[] { DhtSetup.BootstrapOption, DhtSetup.ProtocolOption, NodeSetup.KeyOption, NodeSetup.SecurityOption, NodeSetup.TimeoutOption, Output.JsonOption })
             command.Options.Add(o);
         return command;
     }

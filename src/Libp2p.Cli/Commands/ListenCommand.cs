@@ -22,7 +22,7 @@ public static class ListenCommand
         var dhtClient = new Option<bool>("--dht-client") { Description = "Run a Kademlia DHT client (queries only; in nobody's routing table)." };
         var command = new Command("listen", "Run a node that serves ping, identify (and perf) until interrupted.")
         {
-            NodeSetup.KeyOption, listen, perf, dht, dhtClient, DhtSetup.BootstrapOption, DhtSetup.ProtocolOption, NodeSetup.TimeoutOption, Output.JsonOption,
+            NodeSetup.KeyOption, NodeSetup.SecurityOption, listen, perf, dht, dhtClient, DhtSetup.BootstrapOption, DhtSetup.ProtocolOption, NodeSetup.TimeoutOption, Output.JsonOption,
         };
         command.SetRunner(async (parse, ct) =>
         {
