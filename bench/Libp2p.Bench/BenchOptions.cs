@@ -5,7 +5,7 @@ namespace Libp2p.Bench;
 /// <summary>Command-line options of the bench.</summary>
 public sealed class BenchOptions
 {
-    public static readonly string[] AllSections = ["baseline", "perf", "setup", "idle", "kad"];
+    public static readonly string[] AllSections = ["baseline", "perf", "setup", "idle", "wasm", "kad"];
 
     public bool Quick { get; private set; }
     public long PerfBytes { get; private set; } = 100L << 20;
@@ -19,6 +19,11 @@ public sealed class BenchOptions
     /// <summary>Also measure set-up with identify off on the dialer (to see what identify costs).</summary>
     public bool SetupVariants { get; private set; }
     public HashSet<string> Sections { get; private set; } = [.. AllSections];
+    /// <summary>wasm section: bytes per /perf transfer and raw echo (the Wasm stack moves tens of MB/s).</summary>
+    public long WasmBytes { get; private set; } = 16L << 20;
+    public int WasmSetupCount { get; private set; } = 50;
+    public int WasmIdleConnections { get; private set; } = 200;
+    public string[] WasmAbis { get; private set; } = ["js", "canonical"];
 
     public static BenchOptions? Parse(string[] args)
     {
@@ -38,6 +43,13 @@ public sealed class BenchOptions
                 case "--kad-nodes": o.KadNodes = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--kad-lookups": o.KadLookups = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--kad-records": o.KadRecords = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--wasm-mib": o.WasmBytes = long.Parse(Next(), CultureInfo.InvariantCulture) << 20; break;
+                case "--wasm-setup-count": o.WasmSetupCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--wasm-idle-connections": o.WasmIdleConnections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--wasm-abis":
+                    o.WasmAbis = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (o.WasmAbis.Length == 0 || o.WasmAbis.Except(["js", "canonical"]).Any()) { Console.Error.WriteLine("--wasm-abis takes js,canonical"); return null; }
+                    break;
                 case "--only":
                     o.Sections = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
                     if (o.Sections.Except(AllSections).FirstOrDefault() is { } bad)
@@ -47,8 +59,9 @@ public sealed class BenchOptions
                     }
                     break;
                 case "-h" or "--help":
-                    Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,perf,setup,idle] [--perf-mib N] [--runs N] " +
-                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--kad-nodes N] [--kad-lookups N] [--kad-records N]");
+                    Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,perf,setup,idle,wasm,kad] [--perf-mib N] [--runs N] " +
+                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N] [--wasm-abis js,canonical] " +
+                        "[--kad-nodes N] [--kad-lookups N] [--kad-records N]");
                     return null;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");

@@ -4,7 +4,7 @@ using Libp2p.Bench;
 
 // The libp2p benchmark program: prints figures and PASS/MISS against the targets; exits 0 unless a
 // measurement itself broke (a missed target is a finding, not a failure).
-// Usage: dotnet run -c Release --project bench/Libp2p.Bench -- [--quick] [--only perf,baseline,setup,idle]
+// Usage: dotnet run -c Release --project bench/Libp2p.Bench -- [--quick] [--only perf,baseline,setup,idle,wasm]
 //        [--idle-connections N]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -100,6 +100,9 @@ await Section("idle", async () =>
     report.Line(idle.ToString());
 });
 
+WasmSection? wasm = null;
+await Section("wasm", async () => wasm = await WasmSection.RunAsync(options, report.Line));
+
 await Section("kad", async () =>
 {
     report.Line($"{options.KadNodes} DHT nodes in this process (Noise + Yamux over in-memory links, 5-35 ms one way), " +
@@ -148,6 +151,7 @@ if (kad is { } k)
     report.Target("DHT with 20% gone: median latency within 2x", findRatio <= 2 && getRatio <= 2,
         $"FIND_NODE {k.Healthy.FindNode.MedianMs:0} -> {k.Degraded.FindNode.MedianMs:0} ms ({findRatio:0.00}x), GET_VALUE {k.Healthy.GetValue.MedianMs:0} -> {k.Degraded.GetValue.MedianMs:0} ms ({getRatio:0.00}x)");
 }
+wasm?.Targets(report);
 return broke ? 1 : 0;
 
 namespace Libp2p.Bench

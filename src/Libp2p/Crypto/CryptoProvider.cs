@@ -5,7 +5,8 @@ namespace Libp2p.Crypto;
 
 /// <summary>
 /// The one seam for the primitives whose availability differs by runtime. ChaCha20-Poly1305 comes from the BCL
-/// where <see cref="ChaCha20Poly1305.IsSupported"/> and from BouncyCastle where not (browser-wasm, WASI: no OpenSSL).
+/// where <see cref="ChaCha20Poly1305.IsSupported"/> and from our own managed implementation where not (browser-wasm,
+/// WASI: no OpenSSL; <see cref="ManagedChaCha20Poly1305Cipher"/>, several times BouncyCastle's speed there).
 /// X25519 is always BouncyCastle (the BCL has no X25519); randomness is <see cref="RandomNumberGenerator"/>, and
 /// SHA-256/HMAC/HKDF are used straight from the BCL, which has them everywhere, Wasm included.
 /// </summary>
@@ -15,12 +16,15 @@ public abstract class CryptoProvider
 
     /// <summary>The fastest provider this runtime supports.</summary>
     public static CryptoProvider Default { get; } =
-        ChaCha20Poly1305.IsSupported ? BclCryptoProvider.Instance : BouncyCastleCryptoProvider.Instance;
+        ChaCha20Poly1305.IsSupported ? BclCryptoProvider.Instance : ManagedCryptoProvider.Instance;
 
     /// <summary>The fully managed provider (works everywhere; what Wasm gets).</summary>
-    public static CryptoProvider Managed => BouncyCastleCryptoProvider.Instance;
+    public static CryptoProvider Managed => ManagedCryptoProvider.Instance;
 
-    /// <summary>A short name for logs and benchmarks ("bcl", "bouncycastle").</summary>
+    /// <summary>BouncyCastle's ChaCha20-Poly1305: the reference the managed one is checked and measured against.</summary>
+    public static CryptoProvider BouncyCastle => BouncyCastleCryptoProvider.Instance;
+
+    /// <summary>A short name for logs and benchmarks ("bcl", "managed", "bouncycastle").</summary>
     public abstract string Name { get; }
 
     /// <summary>A ChaCha20-Poly1305 cipher bound to <paramref name="key"/> (32 bytes), reused for every message under that key.</summary>
@@ -68,6 +72,13 @@ internal sealed class BclCryptoProvider : CryptoProvider
     public static readonly BclCryptoProvider Instance = new();
     public override string Name => "bcl";
     public override ChaCha20Poly1305Cipher CreateChaCha20Poly1305(ReadOnlySpan<byte> key) => new BclChaCha20Poly1305Cipher(key);
+}
+
+internal sealed class ManagedCryptoProvider : CryptoProvider
+{
+    public static readonly ManagedCryptoProvider Instance = new();
+    public override string Name => "managed";
+    public override ChaCha20Poly1305Cipher CreateChaCha20Poly1305(ReadOnlySpan<byte> key) => new ManagedChaCha20Poly1305Cipher(key);
 }
 
 internal sealed class BouncyCastleCryptoProvider : CryptoProvider
