@@ -17,8 +17,9 @@ public sealed class WasmDhtTests(WasmAppFixture app)
     private static readonly TimeSpan T = TimeSpan.FromSeconds(90);
     private const string Cid = "bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4";
 
-    [Fact]
-    public async Task A_wasm_dht_server_answers_js_and_a_wasm_client_finds_native_providers()
+    [Theory]
+    [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
+    public async Task A_wasm_dht_server_answers_js_and_a_wasm_client_finds_native_providers(string abi)
     {
         await using var js1 = await JsPeer.StartAsync("--dht");
         var options = new HostOptions { IdentifyDelay = TimeSpan.Zero };
@@ -28,7 +29,7 @@ public sealed class WasmDhtTests(WasmAppFixture app)
         await using var dht = new KadDht(native, new KadOptions { EnablePeriodicRefresh = false });
         Assert.Equal(1, await dht.BootstrapAsync([Multiaddr.Parse(js1.Addrs[0])]).WaitAsync(T));
 
-        await using var server = app.Start(Hard, "listen", "--dht", "--bootstrap", nativeAddr.ToString(), "--json");
+        await using var server = app.Start(abi, Hard, "listen", "--dht", "--bootstrap", nativeAddr.ToString(), "--json");
         var listening = WasmAppFixture.Parse(await server.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "listening"), T));
         var ready = WasmAppFixture.Parse(await server.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "dht:ready"), T));
         Assert.Equal("server", ready.GetProperty("mode").GetString());
@@ -43,7 +44,7 @@ public sealed class WasmDhtTests(WasmAppFixture app)
 
         // A Wasm client finds what the native node provides.
         Assert.True(await dht.ProvideAsync(ContentKey.FromCid(Cid)).WaitAsync(T) >= 1);
-        await using var client = app.Start(Hard, "dht", "find-providers", Cid, "--count", "1", "--bootstrap", wasmAddr, "--json");
+        await using var client = app.Start(abi, Hard, "dht", "find-providers", Cid, "--count", "1", "--bootstrap", wasmAddr, "--json");
         Assert.True(await client.WaitForExitAsync(T) == 0, client.Stderr);
         var provider = client.Stdout.Split('\n').Where(l => WasmAppFixture.IsEvent(l, "provider")).Select(WasmAppFixture.Parse).Single();
         Assert.Equal(native.PeerId.ToString(), provider.GetProperty("peer").GetString());
