@@ -5,7 +5,7 @@ namespace Libp2p.Bench;
 /// <summary>Command-line options of the bench.</summary>
 public sealed class BenchOptions
 {
-    public static readonly string[] AllSections = ["baseline", "perf", "setup", "idle", "wasm", "kad"];
+    public static readonly string[] AllSections = ["baseline", "yamux", "perf", "setup", "idle", "wasm", "pubsub", "kad"];
 
     public bool Quick { get; private set; }
     public long PerfBytes { get; private set; } = 100L << 20;
@@ -13,6 +13,8 @@ public sealed class BenchOptions
     public int SetupCount { get; private set; } = 200;
     public int SetupJsCount { get; private set; } = 50;
     public int IdleConnections { get; private set; } = 10_000;
+    public int PubSubNodes { get; private set; } = 100;
+    public int PubSubSeconds { get; private set; } = 20;
     public int KadNodes { get; private set; } = 200;
     public int KadLookups { get; private set; } = 200;
     public int KadRecords { get; private set; } = 50;
@@ -50,6 +52,8 @@ public sealed class BenchOptions
                     o.WasmAbis = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                     if (o.WasmAbis.Length == 0 || o.WasmAbis.Except(["js", "canonical"]).Any()) { Console.Error.WriteLine("--wasm-abis takes js,canonical"); return null; }
                     break;
+                case "--pubsub-nodes": o.PubSubNodes = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--pubsub-seconds": o.PubSubSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--only":
                     o.Sections = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
                     if (o.Sections.Except(AllSections).FirstOrDefault() is { } bad)
@@ -59,9 +63,8 @@ public sealed class BenchOptions
                     }
                     break;
                 case "-h" or "--help":
-                    Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,perf,setup,idle,wasm,kad] [--perf-mib N] [--runs N] " +
-                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N] [--wasm-abis js,canonical] " +
-                        "[--kad-nodes N] [--kad-lookups N] [--kad-records N]");
+                    Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,yamux,perf,setup,idle,wasm,pubsub,kad] [--perf-mib N] [--runs N] " +
+                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N] [--wasm-abis js,canonical] [--pubsub-nodes N] [--pubsub-seconds S] [--kad-nodes N] [--kad-lookups N] [--kad-records N]");
                     return null;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");

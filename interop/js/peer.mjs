@@ -2,11 +2,12 @@
 // Usage: node peer.mjs [--listen MA]... [--seed HEX32] [--security noise|tls|plaintext]...
 //          [--dial MA [--ping N] [--identify]
 //          [--perf-upload BYTES --perf-download BYTES] [--echo-streams N --echo-bytes B]]...
+//          [--exit-after-actions] [--ignore-stdin] [--pubsub gossipsub|floodsub [--subscribe TOPIC]... [--heartbeat-ms MS]]
 //          [--dht | --dht-client] [--dht-protocol P] [--bootstrap MA]... [--dht-find-peer ID] [--dht-put-pk-rsa]
 //          [--dht-get-pk ID] [--dht-provide CID] [--dht-find-providers CID]...
-//          [--exit-after-actions] [--ignore-stdin]
-// Serves ping, identify, /perf/1.0.0 and /echo/1.0.0 (and the DHT with --dht). Exits on SIGTERM/SIGINT and when stdin
-// closes. --security picks the connection encrypters in order of preference (default: noise only).
+// Serves ping, identify, /perf/1.0.0 and /echo/1.0.0 (and pubsub: see pubsub.mjs for its events and stdin commands;
+// and the DHT with --dht). Exits on SIGTERM/SIGINT and when stdin closes.
+// --security picks the connection encrypters in order of preference (default: noise only).
 // DHT actions (dht.mjs) run in order after the --bootstrap peers were dialed and the routing table filled.
 import './polyfill.mjs'
 import { createLibp2p } from 'libp2p'
@@ -19,6 +20,8 @@ import { generateKeyPair, generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ECHO, PERF, serveEcho, servePerf, runPerf, runEcho, runPing } from './protocols.mjs'
 import { dhtService, runDhtAction, waitForTable } from './dht.mjs'
+import { createInterface } from 'node:readline'
+import { pubsubService, startPubsub, pubsubCommand } from './pubsub.mjs'
 
 function emit (obj) {
   process.stdout.write(JSON.stringify(obj) + '\n')
@@ -38,7 +41,7 @@ const ENCRYPTERS = {
 }
 
 function parseArgs (argv) {
-  const opts = { listen: [], seed: null, security: [], dials: [], exitAfterActions: false, ignoreStdin: false, dht: null, dhtProtocol: null, bootstrap: [], dhtActions: [] }
+  const opts = { listen: [], seed: null, security: [], dials: [], exitAfterActions: false, ignoreStdin: false, pubsub: null, subscribe: [], heartbeatMs: 1000, dht: null, dhtProtocol: null, bootstrap: [], dhtActions: [] }
   let current = null // the --dial the following actions belong to
   const need = (i, name) => {
     if (i + 1 >= argv.length) usage(`${name} needs a value`)
@@ -84,6 +87,9 @@ function parseArgs (argv) {
       case '--dht-find-providers': opts.dhtActions.push({ kind: 'find-providers', arg: need(i, a) }); i++; break
       case '--exit-after-actions': opts.exitAfterActions = true; break
       case '--ignore-stdin': opts.ignoreStdin = true; break
+      case '--pubsub': opts.pubsub = need(i, a); i++; break
+      case '--subscribe': opts.subscribe.push(need(i, a)); i++; break
+      case '--heartbeat-ms': opts.heartbeatMs = count(i, a); i++; break
       default: usage(`unknown argument ${a}`)
     }
   }
@@ -91,6 +97,7 @@ function parseArgs (argv) {
   if (opts.security.length === 0) opts.security.push('noise')
   if (opts.seed != null && !/^[0-9a-fA-F]{64}$/.test(opts.seed)) usage('--seed needs 32 bytes as 64 hex digits')
   if (opts.dht == null && (opts.bootstrap.length > 0 || opts.dhtActions.length > 0)) usage('--bootstrap and --dht-* actions need --dht or --dht-client')
+  if (opts.subscribe.length > 0 && opts.pubsub == null) usage('--subscribe needs --pubsub')
   return opts
 }
 
@@ -109,6 +116,7 @@ const node = await createLibp2p({
   services: {
     ping: ping({ maxInboundStreams: 64, maxOutboundStreams: 64 }),
     identify: identify(),
+    ...(opts.pubsub != null ? { pubsub: pubsubService(opts.pubsub, opts) } : {}),
     ...(opts.dht != null ? { dht: dhtService({ server: opts.dht === 'server', protocol: opts.dhtProtocol }) } : {})
   },
   nodeInfo: { userAgent: 'libp2p-dotnet-interop-js/peer.mjs' },
@@ -147,11 +155,14 @@ async function shutdown (code) {
 }
 process.on('SIGTERM', () => { shutdown(0) })
 process.on('SIGINT', () => { shutdown(0) })
+if (opts.pubsub != null) startPubsub(node, opts.subscribe, emit)
 if (!opts.ignoreStdin) {
-  // the parent closing our stdin is the second way to stop us (a test host that dies still closes it)
-  process.stdin.on('end', () => { shutdown(0) })
+  // the parent closing our stdin is the second way to stop us (a test host that dies still closes it);
+  // with --pubsub, each stdin line may be a pubsub command
+  const lines = createInterface({ input: process.stdin })
+  lines.on('line', (line) => { if (opts.pubsub != null) pubsubCommand(node, line, emit) })
+  lines.on('close', () => { shutdown(0) })
   process.stdin.on('error', () => { shutdown(0) })
-  process.stdin.resume()
 }
 
 emit({ event: 'listening', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String) })

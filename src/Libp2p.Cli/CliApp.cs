@@ -18,5 +18,7 @@ public static class CliApp
         IdentifyCommand.Create(),
         PerfCommand.Create(),
         DhtCommand.Create(),
+        DaemonCommand.Create(),
+        PubSubCommand.Create(),
     };
 }

@@ -12,5 +12,6 @@ var context = new WasmContext(WasmContext.HostEnvironment());
 NodeSetup.TransportFactory = () => context.CreateTransport();
 NodeSetup.TimeProvider = context.TimeProvider;
 NodeSetup.AgentVersion = "p2p-dotnet-wasm/0.1.0";
+Libp2p.Cli.Commands.PubSubCommand.InputLines = ct => StdinLines.ReadAsync(context.TimeProvider, ct);
 // No ProcessTerminationTimeout: browser-wasm has no POSIX signals; the Node host is stopped by killing it.
 return await CliApp.BuildRootCommand().Parse(args).InvokeAsync();

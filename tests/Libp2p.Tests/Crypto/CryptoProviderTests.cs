@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Libp2p.Crypto;
+using Libp2p.Crypto.OpenSsl;
 
 namespace Libp2p.Tests.Crypto;
 
@@ -116,9 +117,10 @@ public class CryptoProviderTests
     }
 
     [Fact]
-    public void DefaultIsBclWhereSupportedElseManaged()
+    public void DefaultIsOpenSslWhereLibcryptoLoadsElseBclElseManaged()
     {
-        Assert.Equal(ChaCha20Poly1305.IsSupported ? "bcl" : "managed", CryptoProvider.Default.Name);
+        string expected = !ChaCha20Poly1305.IsSupported ? "managed" : LibCrypto.IsAvailable ? "openssl" : "bcl";
+        Assert.Equal(expected, CryptoProvider.Default.Name);
         Assert.Equal("managed", CryptoProvider.Managed.Name);
         Assert.Equal("bouncycastle", CryptoProvider.BouncyCastle.Name);
     }
