@@ -19,7 +19,7 @@ public sealed class WasmPubSubTests(WasmAppFixture app)
     [Fact]
     public async Task Wasm_listen_prints_gossipsub_messages_from_js()
     {
-        await using var wasm = app.Start(Hard, "listen", "--json", "--pubsub", "gossipsub", "--subscribe", Topic);
+        await using var wasm = app.Start("js", Hard, "listen", "--json", "--pubsub", "gossipsub", "--subscribe", Topic);
         var listening = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "listening"), T));
         string addr = listening.GetProperty("addrs")[0].GetString()!;
 
@@ -37,7 +37,7 @@ public sealed class WasmPubSubTests(WasmAppFixture app)
     public async Task Wasm_pubsub_chat_publishes_its_input_to_js_and_prints_what_js_sends()
     {
         await using var js = await JsPeer.StartAsync("--pubsub", "gossipsub", "--subscribe", Topic, "--heartbeat-ms", "200");
-        await using var chat = app.Start(Hard, "pubsub", js.Addrs[0], "--topic", Topic, "--json");
+        await using var chat = app.Start("js", Hard, "pubsub", js.Addrs[0], "--topic", Topic, "--json");
         var joined = WasmAppFixture.Parse(await chat.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "pubsub:joined"), T));
         Assert.Contains(js.PeerId, joined.GetProperty("peers").EnumerateArray().Select(p => p.GetString()));
 
