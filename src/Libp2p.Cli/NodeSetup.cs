@@ -56,6 +56,7 @@ public static class NodeSetup
             EnablePerf = enablePerf,
             DialTimeout = TimeoutFrom(parse),
             TimeProvider = TimeProvider,
+            LoggerFactory = Logging.FromEnvironment(),
         };
         if (listener)
         {

@@ -53,6 +53,9 @@ public sealed partial class P2pDaemon : IAsyncDisposable
 
     public Libp2pHost Host { get; }
 
+    /// <summary>The DHT that serves DHT requests (the caller owns it); null: they are answered with an error.</summary>
+    public Kad.KadDht? Dht { get; set; }
+
     public IControlEndpoint Endpoint { get; }
 
     public DaemonOptions Options { get; }
