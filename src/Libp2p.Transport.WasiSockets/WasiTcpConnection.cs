@@ -57,7 +57,7 @@ public sealed class WasiTcpConnection : IRawConnection
             var status = _input.Read(buffer.Span, out int n);
             if (status == StreamStatus.Closed) return 0; // EOF (preview2-shim also reports a peer RST this way)
             if (status == StreamStatus.Failed)
-                throw new TransportException($"Reading from {RemoteAddress} failed: {_socket.Backend.LastStreamError}");
+                throw new TransportException(Libp2pError.ConnectionReset, $"Reading from {RemoteAddress} failed: {_socket.Backend.LastStreamError}");
             if (n > 0)
             {
                 if (++_readsWithoutWait >= _options.YieldEvery) { _readsWithoutWait = 0; await _scheduler.YieldAsync(); }
@@ -108,7 +108,7 @@ public sealed class WasiTcpConnection : IRawConnection
     public void Abort(Exception? reason = null)
     {
         if (_disposed) return;
-        _abortReason = reason ?? new TransportException($"The connection to {RemoteAddress} was aborted.");
+        _abortReason = reason ?? new TransportException(Libp2pError.ConnectionAborted, $"The connection to {RemoteAddress} was aborted.");
         Release();
     }
 
@@ -178,13 +178,13 @@ public sealed class WasiTcpConnection : IRawConnection
         if (_disposed)
             throw _abortReason is ObjectDisposedException
                 ? new ObjectDisposedException(nameof(WasiTcpConnection))
-                : new TransportException("The connection was aborted.", _abortReason);
+                : new TransportException(Libp2pError.ConnectionAborted, "The connection was aborted.", _abortReason);
     }
 
     private TransportException WriteFailed(StreamStatus status) =>
         status == StreamStatus.Closed
-            ? new TransportException($"Writing to {RemoteAddress} failed: the connection is closed.")
-            : new TransportException($"Writing to {RemoteAddress} failed: {_socket.Backend.LastStreamError}");
+            ? new TransportException(Libp2pError.ConnectionReset, $"Writing to {RemoteAddress} failed: the connection is closed.")
+            : new TransportException(Libp2pError.ConnectionReset, $"Writing to {RemoteAddress} failed: {_socket.Backend.LastStreamError}");
 
     public override string ToString() => $"wasi-tcp {LocalAddress} -> {RemoteAddress}";
 }

@@ -102,8 +102,8 @@ public sealed class WasiTcpTransport : ITransport
 
         var candidates = await ResolveAsync(target.Host!, target.DnsFamily, cancellationToken);
         if (candidates.Count == 0)
-            throw new TransportException($"Dialing {address} failed: {target.Host} has no {target.DnsFamily switch { DnsFamily.Ipv4 => "IPv4 ", DnsFamily.Ipv6 => "IPv6 ", _ => "" }}address.");
-        List<Exception>? errors = null;
+            throw new TransportException(Libp2pError.NameResolutionFailed, $"Dialing {address} failed: {target.Host} has no {target.DnsFamily switch { DnsFamily.Ipv4 => "IPv4 ", DnsFamily.Ipv6 => "IPv6 ", _ => "" }}address.");
+        List<TransportException>? errors = null;
         foreach (var candidate in candidates)
         {
             try
@@ -113,7 +113,8 @@ public sealed class WasiTcpTransport : ITransport
             catch (NetworkAccessDeniedException) { throw; }
             catch (TransportException e) { (errors ??= new()).Add(e); }
         }
-        throw new TransportException($"Dialing {address} failed for every resolved address.", new AggregateException(errors!));
+        // As the TCP transport: the last attempt's error says what kind of failure this was.
+        throw new TransportException(errors![^1].Libp2pError, $"Dialing {address} failed for every resolved address.", new AggregateException(errors));
     }
 
     /// <summary>Resolves <paramref name="host"/> through <c>ip-name-lookup</c> (resolve-addresses, then resolve-next-address until none).</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Libp2p.Core;
 
 namespace Libp2p.Multistream;
@@ -46,7 +47,7 @@ internal sealed class LazySelectStream : IDuplexStream
     {
         try
         {
-            if (_failure is { } failure) throw failure;
+            if (_failure is { } failure) ExceptionDispatchInfo.Throw(failure);
             if (!_requestDone)
             {
                 if (Interlocked.Exchange(ref _sendClaimed, 1) == 0)
@@ -62,7 +63,7 @@ internal sealed class LazySelectStream : IDuplexStream
         }
         catch (Exception e) when (e is not OperationCanceledException && e != _failure)
         {
-            throw await ExplainAsync(e).ConfigureAwait(false);
+            ExceptionDispatchInfo.Throw(await ExplainAsync(e).ConfigureAwait(false));
         }
     }
 
@@ -86,7 +87,7 @@ internal sealed class LazySelectStream : IDuplexStream
         if (Interlocked.Exchange(ref _sendClaimed, 1) == 0)
         {
             try { await SendRequestAsync(ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false); }
-            catch (Exception e) when (e is not OperationCanceledException && e != _failure) { throw await ExplainAsync(e).ConfigureAwait(false); }
+            catch (Exception e) when (e is not OperationCanceledException && e != _failure) { ExceptionDispatchInfo.Throw(await ExplainAsync(e).ConfigureAwait(false)); }
         }
         try
         {
@@ -94,7 +95,7 @@ internal sealed class LazySelectStream : IDuplexStream
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw _failure ?? e;
+            ExceptionDispatchInfo.Throw(_failure ?? e);
         }
         return await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
     }
@@ -119,7 +120,7 @@ internal sealed class LazySelectStream : IDuplexStream
             {
                 MultistreamException m => m,
                 OperationCanceledException when _timeout is { IsCancellationRequested: true } =>
-                    new TimeoutException($"The listener did not confirm '{_protocol}' in time.", e),
+                    Libp2pException.Timeout($"The listener did not confirm '{_protocol}' in time.", e),
                 // A listener that refuses an optimistic dialer often resets the stream right after its `na`,
                 // which can overtake the `na` (js-libp2p does this): name the protocol that was not confirmed.
                 _ => new MultistreamException(MultistreamError.UnexpectedEndOfStream,
@@ -129,6 +130,7 @@ internal sealed class LazySelectStream : IDuplexStream
             // Aborting makes a writer blocked on a refused stream (window never granted) fail instead of hang. Not
             // after the caller closed the stream: that ends the answer read too, and must stay a graceful close.
             if (!_closed) _inner.Abort(failure);
+            if (failure == e) throw;
             throw failure;
         }
         finally
@@ -146,7 +148,7 @@ internal sealed class LazySelectStream : IDuplexStream
     public void Abort(Exception? reason = null)
     {
         _closed = true;
-        _requestSent.TrySetException(reason ?? new IOException("The stream was aborted."));
+        _requestSent.TrySetException(reason ?? new Libp2pException(Libp2pError.ConnectionAborted, "The stream was aborted."));
         _ = _requestSent.Task.Exception; // observed: nobody may be waiting
         _inner.Abort(reason);
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 
 namespace Libp2p.Yamux;
 
@@ -37,7 +38,7 @@ public sealed partial class YamuxStream
         {
             if (_readOp.IsPending) throw new InvalidOperationException("A read is already in progress on this stream.");
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_resetError is not null) throw _resetError;
+            if (_resetError is not null) ExceptionDispatchInfo.Throw(_resetError);
             // A zero-byte read returns at once when data is buffered, else waits below like any read; the
             // completion then copies nothing and reports 0.
             if (_receiveCount > 0)
@@ -51,7 +52,7 @@ public sealed partial class YamuxStream
                 ReleaseReceiveBufferLocked();
                 return new ValueTask<int>(0);
             }
-            if (_sessionError is not null) throw _sessionError;
+            if (_sessionError is not null) ExceptionDispatchInfo.Throw(_sessionError);
             if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<int>(cancellationToken);
             _pendingRead = buffer;
             var pending = _readOp.Begin();

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Libp2p.Core;
 
 namespace Libp2p.Yamux;
@@ -86,10 +87,10 @@ public sealed partial class YamuxStream : IDuplexStream
         lock (SyncRoot)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_resetError is not null) throw _resetError;
+            if (_resetError is not null) ExceptionDispatchInfo.Throw(_resetError);
             if (_finSent) return default;
             if (_writeOp.IsPending) throw new InvalidOperationException("A write is still in progress on this stream.");
-            if (_sessionError is not null) throw _sessionError;
+            if (_sessionError is not null) ExceptionDispatchInfo.Throw(_sessionError);
             _finSent = true;
             _session.EnqueueControl(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Fin, Id, 0));
             RemoveIfClosedLocked();
@@ -137,9 +138,9 @@ public sealed partial class YamuxStream : IDuplexStream
     private void ThrowIfCannotWriteLocked()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_resetError is not null) throw _resetError;
+        if (_resetError is not null) ExceptionDispatchInfo.Throw(_resetError);
         if (_finSent) throw new InvalidOperationException("The write side of this stream is closed.");
-        if (_sessionError is not null) throw _sessionError;
+        if (_sessionError is not null) ExceptionDispatchInfo.Throw(_sessionError);
     }
 
     private void CancelWrite(CancellationToken token)

@@ -41,11 +41,12 @@ public sealed partial class TcpTransport
             }
             throw candidates.Length == 1
                 ? last!
-                : new TransportException($"dialing {address} failed on all {candidates.Length} addresses; last: {last!.Message}", last);
+                : new TransportException(last!.Libp2pError, $"dialing {address} failed on all {candidates.Length} addresses; last: {last.Message}", last);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TransportException($"dialing {address} timed out after {_options.ConnectTimeout.TotalSeconds:0.###} s");
+            string message = $"dialing {address} timed out after {_options.ConnectTimeout.TotalSeconds:0.###} s";
+            throw new TransportException(Libp2pError.Timeout, message, new TimeoutException(message));
         }
     }
 
@@ -80,7 +81,8 @@ public sealed partial class TcpTransport
         }
         catch (SocketException e)
         {
-            throw new TransportException($"cannot dial {address}: resolving '{target.Host}' failed: {e.SocketErrorCode} ({e.Message})", e);
+            throw new TransportException(Libp2pError.NameResolutionFailed,
+                $"cannot dial {address}: resolving '{target.Host}' failed: {e.SocketErrorCode} ({e.Message})", e);
         }
         var usable = Array.FindAll(answers, a =>
             (target.Family == AddressFamily.Unspecified
@@ -95,7 +97,7 @@ public sealed partial class TcpTransport
                 AddressFamily.InterNetworkV6 => "IPv6 ",
                 _ => "",
             };
-            throw new TransportException($"cannot dial {address}: '{target.Host}' has no {kind}address");
+            throw new TransportException(Libp2pError.NameResolutionFailed, $"cannot dial {address}: '{target.Host}' has no {kind}address");
         }
         return usable;
     }
