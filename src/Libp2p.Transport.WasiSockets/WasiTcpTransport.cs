@@ -43,15 +43,16 @@ public sealed class WasiTcpTransport : ITransport
     /// <summary>The scheduler's clock, for the layers above (timeouts, keep-alives).</summary>
     public TimeProvider TimeProvider => _scheduler.TimeProvider;
 
-    public bool CanHandle(Multiaddr address) => MultiaddrConversion.TryParse(address, out _) is not null;
+    public bool CanHandle(Multiaddr address) => MultiaddrConversion.TryParse(address, out _, out _);
 
     public ListenerId Listen(Multiaddr address)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var target = MultiaddrConversion.TryParse(address, out var reason)
-            ?? throw new TransportNotSupportedException($"Cannot listen on {address}: {reason}.");
-        if (target.Ip is not { } local)
-            throw new TransportNotSupportedException($"Cannot listen on {address}: listening needs an IP address, not a name.");
+        if (!MultiaddrConversion.TryParse(address, out var target, out var reason))
+            throw new TransportNotSupportedException($"Cannot listen on {address}: {reason}.");
+        if (target.WhyNotListenable() is { } why)
+            throw new TransportNotSupportedException($"Cannot listen on {address}: {why}.");
+        var local = MultiaddrConversion.ToSocketAddress(target);
 
         var socket = CreateSocket(local.Family, "Listening on", address);
         try
@@ -92,17 +93,18 @@ public sealed class WasiTcpTransport : ITransport
     public async ValueTask<IRawConnection> DialAsync(Multiaddr address, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var target = MultiaddrConversion.TryParse(address, out var reason)
-            ?? throw new TransportNotSupportedException($"Cannot dial {address}: {reason}.");
-        if (MultiaddrConversion.WhyNotDialable(target) is { } why)
+        if (!MultiaddrConversion.TryParse(address, out var target, out var reason))
+            throw new TransportNotSupportedException($"Cannot dial {address}: {reason}.");
+        if (target.WhyNotDialable() is { } why)
             throw new TransportNotSupportedException($"Cannot dial {address}: {why}.");
 
-        if (target.Ip is { } ip)
-            return await ConnectAsync(ip, address, cancellationToken);
+        if (!target.IsDns)
+            return await ConnectAsync(MultiaddrConversion.ToSocketAddress(target), address, cancellationToken);
 
-        var candidates = await ResolveAsync(target.Host!, target.DnsFamily, cancellationToken);
+        var family = MultiaddrConversion.ToDnsFamily(target.Family);
+        var candidates = await ResolveAsync(target.Host, family, cancellationToken);
         if (candidates.Count == 0)
-            throw new TransportException(Libp2pError.NameResolutionFailed, $"Dialing {address} failed: {target.Host} has no {target.DnsFamily switch { DnsFamily.Ipv4 => "IPv4 ", DnsFamily.Ipv6 => "IPv6 ", _ => "" }}address.");
+            throw new TransportException(Libp2pError.NameResolutionFailed, $"Dialing {address} failed: {target.Host} has no {family switch { DnsFamily.Ipv4 => "IPv4 ", DnsFamily.Ipv6 => "IPv6 ", _ => "" }}address.");
         List<TransportException>? errors = null;
         foreach (var candidate in candidates)
         {
