@@ -1,5 +1,6 @@
 using Libp2p.Core;
 using System.Threading.Channels;
+using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Transports;
 
