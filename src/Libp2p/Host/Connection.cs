@@ -201,17 +201,50 @@ public sealed class Connection : IAsyncDisposable
             _host.OnConnectionClosed(this, reason);
     }
 
-    /// <summary>Closes gracefully: GoAway, so the remote opens no more streams, then the session ends.</summary>
+    /// <summary>
+    /// Closes gracefully: GoAway, so the remote opens no more streams, then the session ends and the connection is
+    /// disposed. Bounded by <see cref="HostOptions.CloseTimeout"/> (on the host's clock or the real one, whichever
+    /// runs out first) and by <paramref name="cancellationToken"/>: past either, the connection is aborted and its
+    /// buffers return. Never throws for the peer's behaviour.
+    /// </summary>
     public async ValueTask CloseAsync(CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Exchange(ref _closing, 1) == 1) { await Closed.WaitAsync(cancellationToken).ConfigureAwait(false); return; }
-        try
+        if (Interlocked.Exchange(ref _closing, 1) == 1)
         {
-            await _session.GoAwayAsync(YamuxGoAwayCode.Normal, cancellationToken).ConfigureAwait(false);
+            // Another caller is closing; it is bounded, so waiting for it is too.
+            await Closed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return;
         }
-        catch (Exception e) when (e is IOException or YamuxSessionClosedException or ObjectDisposedException) { }
+        var timeout = _host.Options.CloseTimeout;
+        Exception? aborted = null;
+        using (var deadline = new CloseDeadline(timeout, _host.TimeProvider, cancellationToken))
+        {
+            try
+            {
+                await _session.GoAwayAsync(YamuxGoAwayCode.Normal, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or YamuxSessionClosedException or ObjectDisposedException)
+            {
+                // The session is over already; disposing it below returns at once.
+            }
+            catch (OperationCanceledException) when (deadline.Token.IsCancellationRequested) { }
+            try
+            {
+                if (!deadline.Token.IsCancellationRequested)
+                    await _session.DisposeAsync().AsTask().WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (deadline.Token.IsCancellationRequested) { }
+            if (deadline.Token.IsCancellationRequested && !_session.Completion.IsCompleted)
+            {
+                aborted = deadline.Expired
+                    ? new TimeoutException($"Closing the connection to {RemotePeer} took longer than {timeout.TotalSeconds:0.###} s; it was aborted.")
+                    : new OperationCanceledException("Closing the connection was cancelled; it was aborted.", cancellationToken);
+                _session.Abort(aborted);
+            }
+        }
+        // Also after an abort: the session then ends without waiting on the peer, returning its buffers.
         await _session.DisposeAsync().ConfigureAwait(false);
-        MarkClosed(null);
+        MarkClosed(aborted);
     }
 
     public ValueTask DisposeAsync() => CloseAsync();

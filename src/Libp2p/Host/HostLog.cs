@@ -36,4 +36,10 @@ internal static partial class HostLog
 
     [LoggerMessage(10, LogLevel.Warning, "Refused inbound connection from {Address}: {Reason}")]
     public static partial void InboundRefused(this ILogger logger, Multiaddr address, string reason);
+
+    [LoggerMessage(11, LogLevel.Warning, "Closing a connection failed during shutdown")]
+    public static partial void ShutdownCloseFailed(this ILogger logger, Exception error);
+
+    [LoggerMessage(12, LogLevel.Warning, "A subscriber to {Notification} threw")]
+    public static partial void NotificationFailed(this ILogger logger, string notification, Exception error);
 }

@@ -48,8 +48,13 @@ public sealed class HostOptions
     /// <summary>A connection without streams for this long is closed; null keeps connections open.</summary>
     public TimeSpan? IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Time given to peers to finish their streams on <see cref="Libp2pHost.DisposeAsync"/>.</summary>
-    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Bound on closing one connection (the GoAway flush and the graceful end of its session) and so on
+    /// <see cref="Libp2pHost.DisposeAsync"/>, which closes all of them at once. Past it the connection is aborted and its
+    /// buffers return, whatever the peer does. Measured on <see cref="TimeProvider"/> or the real clock, whichever runs
+    /// out first, so a host on a clock that stands still (a test's fake clock) still shuts down.
+    /// </summary>
+    public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Upper bound on open connections (both directions); inbound ones beyond it are refused.</summary>
     public int MaxConnections { get; set; } = 16_384;

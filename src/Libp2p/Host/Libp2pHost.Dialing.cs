@@ -113,9 +113,12 @@ public sealed partial class Libp2pHost
         Log.ConnectionOpened(connection.Direction, connection.RemotePeer, connection.RemoteAddress);
         connection.Session.Start();
         connection.Start();
-        Publish(new HostEvent.ConnectionOpened(connection));
+        // Identify's delay timer exists before anyone hears of the connection: whoever reacts to the event (a test
+        // advancing a fake clock, say) already sees it.
         if (Options.EnableIdentify)
             _ = IdentifyInBackgroundAsync(connection);
+        OnConnectionOpenedForPeers(connection);
+        Publish(new HostEvent.ConnectionOpened(connection));
     }
 
     internal void OnConnectionClosed(Connection connection, Exception? reason)
@@ -130,6 +133,7 @@ public sealed partial class Libp2pHost
         }
         Metrics.ConnectionClosed();
         Log.ConnectionClosed(connection.RemotePeer, reason);
+        OnConnectionClosedForPeers(connection, reason);
         Publish(new HostEvent.ConnectionClosed(connection, reason));
     }
 

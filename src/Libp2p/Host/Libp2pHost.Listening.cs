@@ -126,11 +126,18 @@ public sealed partial class Libp2pHost
     {
         string? refusal = null;
         if (_disposed != 0) refusal = "the host is shutting down";
-        else if (ConnectionCount >= Options.MaxConnections) refusal = $"connection limit {Options.MaxConnections} reached";
         else if (Interlocked.Increment(ref _pendingUpgrades) > Options.MaxPendingUpgrades)
         {
             Interlocked.Decrement(ref _pendingUpgrades);
             refusal = $"{Options.MaxPendingUpgrades} upgrades already pending";
+        }
+        // Connections still upgrading count against MaxConnections too, or a burst of dials slips under it. Read the
+        // established count after our own increment: an upgrade that finished meanwhile is counted there before it
+        // leaves the pending count, so none is missed.
+        else if (Volatile.Read(ref _pendingUpgrades) - 1 + ConnectionCount >= Options.MaxConnections)
+        {
+            Interlocked.Decrement(ref _pendingUpgrades);
+            refusal = $"connection limit {Options.MaxConnections} reached (counting upgrades in progress)";
         }
         if (refusal is not null)
         {

@@ -69,6 +69,7 @@ public sealed partial class Libp2pHost
             var info = await IdentifyProtocol.RequestAsync(stream, deadline.Token).ConfigureAwait(false);
             CheckIdentifiedKey(connection, info);
             connection.RemoteIdentify = info;
+            OnPeerIdentifiedForPeers(connection, info);
             Publish(new HostEvent.PeerIdentified(connection));
             return info;
         }
@@ -145,6 +146,7 @@ public sealed partial class Libp2pHost
         var push = await IdentifyProtocol.ReceivePushAsync(ctx.Stream, ct).ConfigureAwait(false);
         CheckIdentifiedKey(ctx.Connection, push);
         ctx.Connection.RemoteIdentify = Merge(ctx.Connection.RemoteIdentify, push);
+        OnPeerIdentifiedForPeers(ctx.Connection, push);
         Publish(new HostEvent.PeerIdentified(ctx.Connection));
     }
 

@@ -31,6 +31,7 @@ public sealed partial class Libp2pHost : IAsyncDisposable
         options.Yamux.TimeProvider = TimeProvider;
         Log = options.LoggerFactory.CreateLogger("Libp2p.Host");
         Metrics = new HostMetrics();
+        PeerStore = new PeerStore(TimeProvider);
         RegisterBuiltInProtocols();
         foreach (var transport in options.Transports)
             _ = PumpTransportEventsAsync(transport);
@@ -87,20 +88,20 @@ public sealed partial class Libp2pHost : IAsyncDisposable
 
     internal void Publish(HostEvent e) => _events.Writer.TryWrite(e);
 
-    /// <summary>Shuts down: stops listening, closes every connection with GoAway (waiting up to
-    /// <see cref="HostOptions.ShutdownTimeout"/>), then disposes the transports.</summary>
+    /// <summary>
+    /// Shuts down: stops listening, closes every connection with GoAway, then disposes the transports. Each close is
+    /// bounded by <see cref="HostOptions.CloseTimeout"/> (connections close at once, in parallel), so this finishes
+    /// within that bound plus the time to dispose the transports, whatever the peers and the clock do.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _shutdown.Cancel();
         foreach (var (transport, id) in ListenerSnapshot())
             transport.RemoveListener(id);
-        using (var cts = new CancellationTokenSource(Options.ShutdownTimeout, TimeProvider))
-        {
-            var closing = ConnectionSnapshot().Select(c => c.CloseAsync(cts.Token).AsTask()).ToArray();
-            try { await Task.WhenAll(closing).ConfigureAwait(false); }
-            catch (Exception e) when (e is OperationCanceledException or IOException) { }
-        }
+        var closing = ConnectionSnapshot().Select(c => c.CloseAsync().AsTask()).ToArray();
+        try { await Task.WhenAll(closing).ConfigureAwait(false); }
+        catch (Exception e) { Log.ShutdownCloseFailed(e); }
         foreach (var transport in Options.Transports)
             await transport.DisposeAsync().ConfigureAwait(false);
         _events.Writer.TryComplete();

@@ -90,15 +90,15 @@ public sealed partial class YamuxSession : IAsyncDisposable
         StopKeepAlive();
         if (!pump.IsCompleted)
         {
-            // The pump flushes GoAway/RST and closes our write side; a peer that stops reading must not hold us forever.
-            using var timeout = new CancellationTokenSource();
-            Task delay = Task.Delay(_options.CloseTimeout, _time, timeout.Token);
-            if (await Task.WhenAny(pump, delay).ConfigureAwait(false) != pump)
+            // The pump flushes GoAway/RST and closes our write side; a peer that stops reading must not hold us
+            // forever, nor may a clock that stands still (CloseDeadline also runs on the real clock).
+            using var deadline = new CloseDeadline(_options.CloseTimeout, _time);
+            try { await pump.WaitAsync(deadline.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) when (deadline.Expired)
             {
-                _abortWrites.Cancel();
-                _connection.Abort(new YamuxSessionClosedException("The Yamux session could not flush before closing."));
+                AbortWrites(new YamuxSessionClosedException(
+                    $"The Yamux session could not flush within {_options.CloseTimeout.TotalSeconds:0.###} s before closing: the peer does not read."));
             }
-            timeout.Cancel();
             await pump.ConfigureAwait(false);
         }
         try { await _connection.DisposeAsync().ConfigureAwait(false); }
@@ -205,6 +205,23 @@ public sealed partial class YamuxSession : IAsyncDisposable
             await _connection.DisposeAsync().ConfigureAwait(false);
             _completion.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// Ends the session at once, without flushing: live streams and pending writes fail with <paramref name="reason"/>
+    /// and the connection is aborted. For a peer that stopped reading, or a close that ran out of time.
+    /// </summary>
+    public void Abort(Exception? reason = null)
+    {
+        var error = reason ?? new YamuxSessionClosedException("The Yamux session was aborted.");
+        lock (SyncRoot) TerminateLocked(error, null);
+        AbortWrites(error);
+    }
+
+    private void AbortWrites(Exception reason)
+    {
+        _abortWrites.Cancel();
+        _connection.Abort(reason);
     }
 
     private void ThrowIfCannotCreateStreams()
