@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Libp2p.Host;
+using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Protocols.Ping;
 
