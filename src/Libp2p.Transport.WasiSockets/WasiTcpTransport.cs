@@ -307,6 +307,14 @@ internal sealed class WasiTcpListener(ListenerId id, TcpSocket socket, Multiaddr
     public CancellationToken Stopping => _stop.Token;
     public Task? AcceptLoop { get; set; }
 
-    /// <summary>Cancels the pending accept wait (so the socket's pollable is no longer polled), then the loop drops the socket.</summary>
-    public void Stop() => _stop.Cancel();
+    /// <summary>
+    /// Cancels the pending accept wait (which takes the socket's pollable out of the scheduler at once), then drops the
+    /// socket now: once <see cref="WasiTcpTransport.RemoveListener"/> returned, the port accepts nothing more. (The
+    /// accept loop, resumed later, finds the token cancelled; its own dispose is then a no-op.)
+    /// </summary>
+    public void Stop()
+    {
+        _stop.Cancel();
+        Socket.Dispose();
+    }
 }
