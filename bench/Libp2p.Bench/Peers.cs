@@ -69,9 +69,14 @@ public static class Peers
         => Child.Start(name, "node", ["peer.mjs", .. args], hardTimeout, JsDir);
 
     /// <summary>A host in this process with TCP; the caller disposes it.</summary>
-    public static Libp2pHost CreateHost(bool enablePerf = false, bool enableIdentify = true)
+    public static Libp2pHost CreateHost(bool enablePerf = false, bool enableIdentify = true, Libp2p.Security.ISecurityProtocol? security = null)
     {
         var options = new HostOptions { EnablePerf = enablePerf, EnableIdentify = enableIdentify, IdleTimeout = null };
+        if (security is not null)
+        {
+            options.SecurityProtocols.Clear();
+            options.SecurityProtocols.Add(security);
+        }
         // Experiment knob (inherited by `Libp2p.Bench serve`, not by the p2p CLI): the yamux receive
         // window every stream starts with, in bytes.
         if (int.TryParse(Environment.GetEnvironmentVariable("LIBP2P_BENCH_YAMUX_WINDOW"), out int window))

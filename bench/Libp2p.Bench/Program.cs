@@ -83,7 +83,10 @@ await Section("setup", async () =>
         setupCs = await SetupBench.MeasureAsync(cs.Address, options.SetupCount);
         report.Line($"C# -> C# (other process), dial to first ping: {setupCs}");
         if (options.SetupVariants)
+        {
             report.Line($"  same, dialer without identify            : {await SetupBench.MeasureAsync(cs.Address, options.SetupCount, enableIdentify: false)}");
+            report.Line($"  same over /tls/1.0.0 (dialer: tls only)  : {await SetupBench.MeasureAsync(cs.Address, options.SetupCount, security: new Libp2p.Security.Tls.TlsSecurity())}");
+        }
     }
     await using (var js = await Peers.StartJsListenerAsync(TimeSpan.FromMinutes(10)))
         report.Line($"C# -> js, dial to first ping               : {await SetupBench.MeasureAsync(js.Address, options.SetupJsCount)}");

@@ -23,10 +23,10 @@ public static class SetupBench
 {
     public const int Warmup = 10;
 
-    public static async Task<SetupTimes> MeasureAsync(Multiaddr listenerAddress, int count, bool enableIdentify = true)
+    public static async Task<SetupTimes> MeasureAsync(Multiaddr listenerAddress, int count, bool enableIdentify = true, Libp2p.Security.ISecurityProtocol? security = null)
     {
         var address = listenerAddress.WithoutPeerId();
-        await using var host = Peers.CreateHost(enableIdentify: enableIdentify);
+        await using var host = Peers.CreateHost(enableIdentify: enableIdentify, security: security);
         var samples = new List<double>(count);
         var dials = new List<double>(count);
         var pings = new List<double>(count);

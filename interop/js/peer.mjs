@@ -1,8 +1,10 @@
 // The js-libp2p peer used by interop tests and benchmarks. One JSON object per line on stdout.
-// Usage: node peer.mjs [--listen MA]... [--seed HEX32] [--dial MA [--ping N] [--identify]
+// Usage: node peer.mjs [--listen MA]... [--seed HEX32] [--security noise|tls|plaintext]...
+//          [--dial MA [--ping N] [--identify]
 //          [--perf-upload BYTES --perf-download BYTES] [--echo-streams N --echo-bytes B]]...
 //          [--exit-after-actions] [--ignore-stdin]
 // Serves ping, identify, /perf/1.0.0 and /echo/1.0.0. Exits on SIGTERM/SIGINT and when stdin closes.
+// --security picks the connection encrypters in order of preference (default: noise only).
 import './polyfill.mjs'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
@@ -23,8 +25,16 @@ function usage (message) {
   process.exit(2)
 }
 
+// tls and plaintext are imported only when asked for: @libp2p/tls pulls in a large X.509/ASN.1 stack, which
+// would slow the start of every peer.
+const ENCRYPTERS = {
+  noise: async () => noise,
+  tls: async () => (await import('@libp2p/tls')).tls,
+  plaintext: async () => (await import('@libp2p/plaintext')).plaintext
+}
+
 function parseArgs (argv) {
-  const opts = { listen: [], seed: null, dials: [], exitAfterActions: false, ignoreStdin: false }
+  const opts = { listen: [], seed: null, security: [], dials: [], exitAfterActions: false, ignoreStdin: false }
   let current = null // the --dial the following actions belong to
   const need = (i, name) => {
     if (i + 1 >= argv.length) usage(`${name} needs a value`)
@@ -44,6 +54,12 @@ function parseArgs (argv) {
     switch (a) {
       case '--listen': opts.listen.push(need(i, a)); i++; break
       case '--seed': opts.seed = need(i, a); i++; break
+      case '--security': {
+        const name = need(i, a)
+        if (!(name in ENCRYPTERS)) usage(`--security must be noise, tls or plaintext, got ${name}`)
+        if (opts.security.includes(name)) usage(`--security names ${name} twice`)
+        opts.security.push(name); i++; break
+      }
       case '--dial':
         current = { addr: need(i, a), ping: 0, identify: false, perfUpload: null, perfDownload: null, echoStreams: 0, echoBytes: 0 }
         opts.dials.push(current); i++; break
@@ -59,6 +75,7 @@ function parseArgs (argv) {
     }
   }
   if (opts.listen.length === 0) opts.listen.push('/ip4/127.0.0.1/tcp/0')
+  if (opts.security.length === 0) opts.security.push('noise')
   if (opts.seed != null && !/^[0-9a-fA-F]{64}$/.test(opts.seed)) usage('--seed needs 32 bytes as 64 hex digits')
   return opts
 }
@@ -73,7 +90,7 @@ const node = await createLibp2p({
   privateKey,
   addresses: { listen: opts.listen },
   transports: [tcp()],
-  connectionEncrypters: [noise()],
+  connectionEncrypters: await Promise.all(opts.security.map(async name => (await ENCRYPTERS[name]())())),
   streamMuxers: [yamux()],
   services: {
     ping: ping({ maxInboundStreams: 64, maxOutboundStreams: 64 }),
@@ -95,7 +112,7 @@ await node.handle(PERF, (stream) => { servePerf(stream, emit).catch(failServed(P
 
 node.addEventListener('connection:open', (evt) => {
   const c = evt.detail
-  emit({ event: 'connection:open', peer: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString(), direction: c.direction })
+  emit({ event: 'connection:open', peer: c.remotePeer.toString(), remoteAddr: c.remoteAddr.toString(), direction: c.direction, encryption: c.encryption ?? null, multiplexer: c.multiplexer ?? null })
 })
 node.addEventListener('connection:close', (evt) => {
   const c = evt.detail

@@ -35,9 +35,10 @@ public sealed class EventPrinter(ParseResult parse)
         switch (e)
         {
             case HostEvent.ConnectionOpened o:
-                Line("connection:open", $"connection opened: {o.Connection.RemotePeer} ({o.Connection.Direction.ToString().ToLowerInvariant()}, {o.Connection.RemoteAddress})",
+                Line("connection:open", $"connection opened: {o.Connection.RemotePeer} ({o.Connection.Direction.ToString().ToLowerInvariant()}, {o.Connection.RemoteAddress}, {o.Connection.SecurityProtocol})",
                     ("peer", o.Connection.RemotePeer.ToString()), ("remoteAddr", o.Connection.RemoteAddress.ToString()),
-                    ("direction", o.Connection.Direction == ConnectionDirection.Inbound ? "inbound" : "outbound"));
+                    ("direction", o.Connection.Direction == ConnectionDirection.Inbound ? "inbound" : "outbound"),
+                    ("security", o.Connection.SecurityProtocol));
                 break;
             case HostEvent.ConnectionClosed c:
                 Line("connection:close", $"connection closed: {c.Connection.RemotePeer}{(c.Reason is null ? "" : $" ({c.Reason.Message})")}",

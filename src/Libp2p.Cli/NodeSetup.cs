@@ -2,6 +2,10 @@ using System.CommandLine;
 using Libp2p.Host;
 using Libp2p.Identity;
 using Libp2p.Multiformats;
+using Libp2p.Security;
+using Libp2p.Security.Noise;
+using Libp2p.Security.Plaintext;
+using Libp2p.Security.Tls;
 using Libp2p.Transports;
 using Libp2p.Transports.Tcp;
 
@@ -20,6 +24,12 @@ public static class NodeSetup
     {
         Description = "Seconds to wait for the dial (and each operation) before giving up.",
         DefaultValueFactory = _ => 15,
+    };
+
+    public static readonly Option<string[]> SecurityOption = new("--security")
+    {
+        Description = "Security protocol: noise, tls or plaintext (repeatable; the order is the preference). Default: noise, then tls.",
+        AllowMultipleArgumentsPerToken = false,
     };
 
     /// <summary>Creates the transport the commands use; the Wasm app replaces it with the WASI transport.</summary>
@@ -44,7 +54,35 @@ public static class NodeSetup
             TimeProvider = TimeProvider,
         };
         options.Transports.Add(TransportFactory());
+        if (SecurityFrom(parse) is { } security)
+        {
+            options.SecurityProtocols.Clear();
+            foreach (var s in security) options.SecurityProtocols.Add(s);
+        }
         return new Libp2pHost(options);
+    }
+
+    /// <summary>The protocols named by <c>--security</c>, in order, or null when the option is absent (the host's default).</summary>
+    public static IReadOnlyList<ISecurityProtocol>? SecurityFrom(ParseResult parse)
+    {
+        var names = parse.GetValue(SecurityOption);
+        if (names is null || names.Length == 0) return null;
+        var list = new List<ISecurityProtocol>();
+        foreach (var name in names)
+        {
+            ISecurityProtocol protocol = name.ToLowerInvariant() switch
+            {
+                "noise" => new NoiseSecurity(),
+                "tls" => TlsSecurity.IsSupported ? new TlsSecurity()
+                    : throw new CliException("--security tls is not available inside WebAssembly (no platform TLS there; see docs/security.md): use noise"),
+                "plaintext" => new PlaintextSecurity(),
+                _ => throw new CliException($"--security must be noise, tls or plaintext, got '{name}'"),
+            };
+            if (list.Any(p => p.ProtocolId == protocol.ProtocolId))
+                throw new CliException($"--security names {name} twice");
+            list.Add(protocol);
+        }
+        return list;
     }
 
     public static TimeSpan TimeoutFrom(ParseResult parse)

@@ -11,7 +11,7 @@ public static class IdentifyCommand
         var address = new Argument<string>("address") { Description = "Multiaddr of the peer." };
         var command = new Command("identify", "Ask a peer to identify itself.")
         {
-            address, NodeSetup.KeyOption, NodeSetup.TimeoutOption, Output.JsonOption,
+            address, NodeSetup.KeyOption, NodeSetup.SecurityOption, NodeSetup.TimeoutOption, Output.JsonOption,
         };
         command.SetRunner(async (parse, ct) =>
         {

@@ -20,7 +20,7 @@ public static class ListenCommand
         var perf = new Option<bool>("--perf") { Description = "Also serve /perf/1.0.0." };
         var command = new Command("listen", "Run a node that serves ping, identify (and perf) until interrupted.")
         {
-            NodeSetup.KeyOption, listen, perf, NodeSetup.TimeoutOption, Output.JsonOption,
+            NodeSetup.KeyOption, NodeSetup.SecurityOption, listen, perf, NodeSetup.TimeoutOption, Output.JsonOption,
         };
         command.SetRunner(async (parse, ct) =>
         {

@@ -12,7 +12,7 @@ public static class PerfCommand
         var download = new Option<ulong>("--download") { Description = "Bytes to receive.", DefaultValueFactory = _ => 0 };
         var command = new Command("perf", "Measure upload and download throughput over /perf/1.0.0.")
         {
-            address, upload, download, NodeSetup.KeyOption, NodeSetup.TimeoutOption, Output.JsonOption,
+            address, upload, download, NodeSetup.KeyOption, NodeSetup.SecurityOption, NodeSetup.TimeoutOption, Output.JsonOption,
         };
         command.SetRunner(async (parse, ct) =>
         {

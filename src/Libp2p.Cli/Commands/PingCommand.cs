@@ -13,7 +13,7 @@ public static class PingCommand
         var interval = new Option<double>("--interval") { Description = "Seconds between pings.", DefaultValueFactory = _ => 1 };
         var command = new Command("ping", "Ping a peer over /ipfs/ping/1.0.0.")
         {
-            address, count, interval, NodeSetup.KeyOption, NodeSetup.TimeoutOption, Output.JsonOption,
+            address, count, interval, NodeSetup.KeyOption, NodeSetup.SecurityOption, NodeSetup.TimeoutOption, Output.JsonOption,
         };
         command.SetRunner(async (parse, ct) =>
         {

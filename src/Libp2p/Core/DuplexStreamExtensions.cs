@@ -14,4 +14,17 @@ public static class DuplexStreamExtensions
             buffer = buffer[n..];
         }
     }
+
+    /// <summary>
+    /// A <see cref="Stream"/> over <paramref name="stream"/> (for <c>SslStream</c> and other BCL consumers): asynchronous,
+    /// allocation-free on the <see cref="Memory{T}"/> overloads, half-close through
+    /// <see cref="DuplexStreamAdapter.CloseWriteAsync"/>. See <see cref="DuplexStreamAdapter"/> for the exact semantics.
+    /// </summary>
+    /// <param name="stream">The stream to wrap.</param>
+    /// <param name="leaveOpen">When true, disposing the adapter leaves <paramref name="stream"/> open.</param>
+    public static DuplexStreamAdapter AsStream(this IDuplexStream stream, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return new DuplexStreamAdapter(stream, leaveOpen);
+    }
 }

@@ -10,7 +10,7 @@ namespace Libp2p.Host;
 public enum ConnectionDirection { Outbound, Inbound }
 
 /// <summary>
-/// An authenticated (Noise), multiplexed (Yamux) connection to one peer. Inbound streams are
+/// An authenticated (Noise, TLS or plaintext), multiplexed (Yamux) connection to one peer. Inbound streams are
 /// negotiated here and handed to the host's protocol handlers; outbound streams are opened by id.
 /// </summary>
 public sealed class Connection : IAsyncDisposable
@@ -24,8 +24,9 @@ public sealed class Connection : IAsyncDisposable
     private int _closing;
 
     internal Connection(Libp2pHost host, YamuxSession session, PeerId remotePeer, PublicKey remotePublicKey,
-        Multiaddr localAddress, Multiaddr remoteAddress, ConnectionDirection direction)
+        Multiaddr localAddress, Multiaddr remoteAddress, ConnectionDirection direction, string securityProtocol)
     {
+        SecurityProtocol = securityProtocol;
         _host = host;
         _session = session;
         RemotePeer = remotePeer;
@@ -43,6 +44,9 @@ public sealed class Connection : IAsyncDisposable
     /// <summary>The real remote address, with <c>/p2p/&lt;remote id&gt;</c>.</summary>
     public Multiaddr RemoteAddress { get; }
     public ConnectionDirection Direction { get; }
+
+    /// <summary>The security protocol the connection runs over, e.g. <c>/noise</c> or <c>/tls/1.0.0</c>.</summary>
+    public string SecurityProtocol { get; }
     public DateTimeOffset OpenedAt { get; }
 
     /// <summary>What the remote said about itself over identify, once it has answered.</summary>

@@ -42,4 +42,7 @@ internal static partial class HostLog
 
     [LoggerMessage(12, LogLevel.Warning, "A subscriber to {Notification} threw")]
     public static partial void NotificationFailed(this ILogger logger, string notification, Exception error);
+
+    [LoggerMessage(13, LogLevel.Debug, "Dialing {Address} again: it did not accept {Protocol} offered optimistically; negotiating every security protocol")]
+    public static partial void SecurityFallback(this ILogger logger, Multiaddr address, string protocol);
 }

@@ -1,4 +1,7 @@
 using Libp2p.Identity;
+using Libp2p.Security;
+using Libp2p.Security.Noise;
+using Libp2p.Security.Tls;
 using Libp2p.Transports;
 using Libp2p.Yamux;
 using Microsoft.Extensions.Logging;
@@ -14,6 +17,21 @@ public sealed class HostOptions
 
     /// <summary>Transports tried in order for each dial and listen.</summary>
     public IList<ITransport> Transports { get; } = new List<ITransport>();
+
+    /// <summary>
+    /// Security protocols, in order of preference: the dialer proposes them in this order (the first one
+    /// optimistically, saving a round trip; see <see cref="ConnectionUpgrader"/>), the listener accepts any of them.
+    /// Default: Noise, then TLS (as go-libp2p and js-libp2p); Noise alone where <see cref="TlsSecurity.IsSupported"/> is
+    /// false (inside WebAssembly). <see cref="Security.Plaintext.PlaintextSecurity"/> is never here unless added explicitly.
+    /// </summary>
+    public IList<ISecurityProtocol> SecurityProtocols { get; } = DefaultSecurityProtocols();
+
+    private static List<ISecurityProtocol> DefaultSecurityProtocols()
+    {
+        var list = new List<ISecurityProtocol> { new NoiseSecurity() };
+        if (TlsSecurity.IsSupported) list.Add(new TlsSecurity());
+        return list;
+    }
 
     public string ProtocolVersion { get; set; } = "ipfs/0.1.0";
 

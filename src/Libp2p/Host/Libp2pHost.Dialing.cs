@@ -1,7 +1,9 @@
 using Libp2p.Core;
 using Libp2p.Identity;
 using Libp2p.Multiformats;
+using Libp2p.Security;
 using Libp2p.Transports;
+using Libp2p.Yamux;
 
 namespace Libp2p.Host;
 
@@ -20,7 +22,7 @@ public sealed partial class Libp2pHost
     /// <summary>
     /// A connection to the peer at <paramref name="address"/>. With a <c>/p2p/&lt;id&gt;</c> suffix an
     /// open connection to that peer is reused (and concurrent dials to it are joined), and the id is
-    /// checked against the one Noise proves; without it, a new connection is made.
+    /// checked against the one the security handshake proves; without it, a new connection is made.
     /// </summary>
     /// <exception cref="TransportNotSupportedException">No transport can dial the address.</exception>
     /// <exception cref="TransportException">The connection failed.</exception>
@@ -79,10 +81,27 @@ public sealed partial class Libp2pHost
         IRawConnection? raw = null;
         try
         {
+            var context = new SecurityUpgradeContext(Identity, ConnectionUpgrader.Muxers, TimeProvider, expected);
+            var security = SecurityProtocols;
             raw = await transport.DialAsync(address, cts.Token).ConfigureAwait(false);
-            var (secure, session) = await ConnectionUpgrader.OutboundAsync(raw, Identity, expected, Options.Yamux, cts.Token).ConfigureAwait(false);
+            (SecuredConnection Secure, YamuxSession Session) upgraded;
+            try
+            {
+                upgraded = await ConnectionUpgrader.OutboundAsync(raw, context, security, optimistic: true, Options.Yamux, cts.Token).ConfigureAwait(false);
+            }
+            catch (OptimisticSecurityRefusedException refused)
+            {
+                // The optimistic proposal cost this connection; a second one negotiates the whole list with round trips.
+                Log.SecurityFallback(address, refused.Protocol);
+                raw.Abort(refused);
+                await raw.DisposeAsync().ConfigureAwait(false);
+                raw = null;
+                raw = await transport.DialAsync(address, cts.Token).ConfigureAwait(false);
+                upgraded = await ConnectionUpgrader.OutboundAsync(raw, context, security, optimistic: false, Options.Yamux, cts.Token).ConfigureAwait(false);
+            }
+            var (secure, session) = upgraded;
             var connection = new Connection(this, session, secure.RemotePeer, secure.RemotePublicKey,
-                raw.LocalAddress, raw.RemoteAddress.WithPeerId(secure.RemotePeer), ConnectionDirection.Outbound);
+                raw.LocalAddress, raw.RemoteAddress.WithPeerId(secure.RemotePeer), ConnectionDirection.Outbound, secure.Protocol);
             AddConnection(connection, TimeProvider.GetElapsedTime(started));
             return connection;
         }

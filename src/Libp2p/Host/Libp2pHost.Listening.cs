@@ -2,6 +2,7 @@ using Libp2p.Core;
 using System.Threading.Channels;
 using Libp2p.Identity;
 using Libp2p.Multiformats;
+using Libp2p.Security;
 using Libp2p.Transports;
 
 namespace Libp2p.Host;
@@ -156,9 +157,10 @@ public sealed partial class Libp2pHost
         try
         {
             using var deadline = new Deadline(Options.UpgradeTimeout, TimeProvider, _shutdown.Token);
-            var (secure, session) = await ConnectionUpgrader.InboundAsync(raw, Identity, Options.Yamux, deadline.Token).ConfigureAwait(false);
+            var context = new SecurityUpgradeContext(Identity, ConnectionUpgrader.Muxers, TimeProvider);
+            var (secure, session) = await ConnectionUpgrader.InboundAsync(raw, context, SecurityProtocols, Options.Yamux, deadline.Token).ConfigureAwait(false);
             var connection = new Connection(this, session, secure.RemotePeer, secure.RemotePublicKey,
-                inc.LocalAddress, inc.RemoteAddress.WithPeerId(secure.RemotePeer), ConnectionDirection.Inbound);
+                inc.LocalAddress, inc.RemoteAddress.WithPeerId(secure.RemotePeer), ConnectionDirection.Inbound, secure.Protocol);
             AddConnection(connection, TimeProvider.GetElapsedTime(started));
         }
         catch (Exception e)

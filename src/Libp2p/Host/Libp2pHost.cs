@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Libp2p.Identity;
 using Libp2p.Multiformats;
+using Libp2p.Security;
 using Libp2p.Transports;
 using Microsoft.Extensions.Logging;
 
@@ -8,7 +9,7 @@ namespace Libp2p.Host;
 
 /// <summary>
 /// A libp2p node: listens and dials through its transports, upgrades every connection
-/// (multistream-select, Noise, Yamux), keeps one connection per peer, serves protocol handlers and
+/// (multistream-select, a security protocol, Yamux), keeps one connection per peer, serves protocol handlers and
 /// reports what happens through <see cref="Events"/>. Owns its transports; dispose it to shut down
 /// gracefully. No threads of its own: everything runs on the caller's continuations.
 /// </summary>
@@ -24,6 +25,11 @@ public sealed partial class Libp2pHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Transports.Count == 0) throw new ArgumentException("A host needs at least one transport.", nameof(options));
+        ISecurityProtocol[] security = [.. options.SecurityProtocols];
+        if (security.Length == 0) throw new ArgumentException("A host needs at least one security protocol.", nameof(options));
+        if (security.DistinctBy(p => p.ProtocolId).Count() != security.Length)
+            throw new ArgumentException("HostOptions.SecurityProtocols names a protocol twice.", nameof(options));
+        SecurityProtocols = security;
         Options = options;
         Identity = options.Identity ?? PrivateKey.Generate();
         PeerId = Identity.ToPeerId();
@@ -46,6 +52,9 @@ public sealed partial class Libp2pHost : IAsyncDisposable
 
     /// <summary>Host events in order; bounded, the oldest are dropped when nobody reads.</summary>
     public ChannelReader<HostEvent> Events => _events.Reader;
+
+    /// <summary>The security protocols negotiated on every connection, in order of preference (fixed at construction).</summary>
+    public IReadOnlyList<ISecurityProtocol> SecurityProtocols { get; }
 
     internal ILogger Log { get; }
     internal HostMetrics Metrics { get; }

@@ -36,6 +36,9 @@ internal sealed class LazySelectStream : IDuplexStream
         _answer = ReadAnswerAsync();
     }
 
+    /// <summary>True once the listener's header and echo were read and checked.</summary>
+    internal bool Confirmed => _answerChecked;
+
     // After negotiation calls go straight to the inner stream: no extra state machine on the data path.
     public ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         => _answerChecked ? _inner.WriteAsync(buffer, cancellationToken) : WriteUncheckedAsync(buffer, cancellationToken);
