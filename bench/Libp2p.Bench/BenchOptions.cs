@@ -5,7 +5,7 @@ namespace Libp2p.Bench;
 /// <summary>Command-line options of the bench.</summary>
 public sealed class BenchOptions
 {
-    public static readonly string[] AllSections = ["baseline", "perf", "setup", "idle"];
+    public static readonly string[] AllSections = ["baseline", "yamux", "perf", "setup", "idle", "wasm", "pubsub"];
 
     public bool Quick { get; private set; }
     public long PerfBytes { get; private set; } = 100L << 20;
@@ -13,9 +13,16 @@ public sealed class BenchOptions
     public int SetupCount { get; private set; } = 200;
     public int SetupJsCount { get; private set; } = 50;
     public int IdleConnections { get; private set; } = 10_000;
+    public int PubSubNodes { get; private set; } = 100;
+    public int PubSubSeconds { get; private set; } = 20;
     /// <summary>Also measure set-up with identify off on the dialer (to see what identify costs).</summary>
     public bool SetupVariants { get; private set; }
     public HashSet<string> Sections { get; private set; } = [.. AllSections];
+    /// <summary>wasm section: bytes per /perf transfer and raw echo (the Wasm stack moves tens of MB/s).</summary>
+    public long WasmBytes { get; private set; } = 16L << 20;
+    public int WasmSetupCount { get; private set; } = 50;
+    public int WasmIdleConnections { get; private set; } = 200;
+    public string[] WasmAbis { get; private set; } = ["js", "canonical"];
 
     public static BenchOptions? Parse(string[] args)
     {
@@ -32,6 +39,15 @@ public sealed class BenchOptions
                 case "--setup-js-count": o.SetupJsCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--idle-connections": o.IdleConnections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--setup-variants": o.SetupVariants = true; break;
+                case "--wasm-mib": o.WasmBytes = long.Parse(Next(), CultureInfo.InvariantCulture) << 20; break;
+                case "--wasm-setup-count": o.WasmSetupCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--wasm-idle-connections": o.WasmIdleConnections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--wasm-abis":
+                    o.WasmAbis = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (o.WasmAbis.Length == 0 || o.WasmAbis.Except(["js", "canonical"]).Any()) { Console.Error.WriteLine("--wasm-abis takes js,canonical"); return null; }
+                    break;
+                case "--pubsub-nodes": o.PubSubNodes = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--pubsub-seconds": o.PubSubSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--only":
                     o.Sections = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
                     if (o.Sections.Except(AllSections).FirstOrDefault() is { } bad)
@@ -41,8 +57,8 @@ public sealed class BenchOptions
                     }
                     break;
                 case "-h" or "--help":
-                    Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,perf,setup,idle] [--perf-mib N] [--runs N] " +
-                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants]");
+                    Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,yamux,perf,setup,idle,wasm,pubsub] [--perf-mib N] [--runs N] " +
+                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N] [--wasm-abis js,canonical] [--pubsub-nodes N] [--pubsub-seconds S]");
                     return null;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");

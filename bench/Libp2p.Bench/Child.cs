@@ -69,8 +69,11 @@ public sealed class Child : IAsyncDisposable
         return child;
     }
 
-    /// <summary>Reads stdout until a JSON line whose "event" is <paramref name="eventName"/>; an "error" event or exit fails.</summary>
-    public async Task<JsonElement> WaitForEventAsync(string eventName, TimeSpan timeout)
+    /// <summary>
+    /// Reads stdout until a JSON line whose "event" is <paramref name="eventName"/> (null: the first JSON line without
+    /// an "event"); an "error" event or exit fails.
+    /// </summary>
+    public async Task<JsonElement> WaitForEventAsync(string? eventName, TimeSpan timeout)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(_deadline.Token);
         cts.CancelAfter(timeout);
@@ -84,7 +87,7 @@ public sealed class Child : IAsyncDisposable
                     using var doc = JsonDocument.Parse(line);
                     var name = doc.RootElement.TryGetProperty("event", out var ev) ? ev.GetString() : null;
                     if (name == eventName) return doc.RootElement.Clone();
-                    if (name == "error") throw new InvalidOperationException($"{_name}: {line}");
+                    if (name == "error" || (eventName is null && doc.RootElement.TryGetProperty("error", out _))) throw new InvalidOperationException($"{_name}: {line}");
                 }
             }
         }
@@ -172,6 +175,25 @@ public static class ProcStatus
         }
         catch (IOException) { return -1; }
     }
+
+    /// <summary>CPU seconds (user + system) of this process's children that have exited and been reaped.</summary>
+    public static double ChildrenCpuSeconds()
+    {
+        if (getrusage(RusageChildren, out var usage) != 0) return double.NaN;
+        return usage.UserSeconds + usage.UserMicroseconds / 1e6 + usage.SystemSeconds + usage.SystemMicroseconds / 1e6;
+    }
+
+    private const int RusageChildren = -1;
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct RUsage
+    {
+        public long UserSeconds, UserMicroseconds, SystemSeconds, SystemMicroseconds;
+        public long MaxRss, Ixrss, Idrss, Isrss, Minflt, Majflt, Nswap, Inblock, Oublock, Msgsnd, Msgrcv, Nsignals, Nvcsw, Nivcsw;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int getrusage(int who, out RUsage usage);
 
     public static string LoadAverage()
     {

@@ -51,7 +51,10 @@ public static class IdleConnectionsBench
 
     public static async Task<IdleResult> MeasureAsync(int count, Action<string> progress)
     {
-        await using var listener = await Peers.StartCSharpListenerAsync(TimeSpan.FromMinutes(10), keepLines: false);
+        // The tool as users run it (NativeAOT) when there is one.
+        await using var listener = await Peers.StartAotListenerAsync(TimeSpan.FromMinutes(10), keepLines: false)
+            ?? await Peers.StartCSharpListenerAsync(TimeSpan.FromMinutes(10), keepLines: false);
+        progress($"listener: {(Peers.AotCli is null ? "dotnet p2p.dll listen" : "p2p (NativeAOT) listen")}");
         await Task.Delay(TimeSpan.FromSeconds(2)); // let start-up allocations settle
         long listenerBefore = listener.Process.ReadRssBytes();
         int self = Environment.ProcessId;

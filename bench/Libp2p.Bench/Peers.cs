@@ -24,6 +24,28 @@ public static class Peers
     /// <summary>p2p.dll, built next to the bench through the project reference.</summary>
     public static string CliDll => Path.Combine(AppContext.BaseDirectory, "p2p.dll");
 
+    /// <summary>
+    /// The NativeAOT `p2p` executable, the tool as users run it: <c>LIBP2P_BENCH_P2P</c> (bench/run publishes it to
+    /// artifacts/bench/p2p and sets it), or null when there is none.
+    /// </summary>
+    public static string? AotCli { get; } = FindAotCli();
+
+    private static string? FindAotCli()
+    {
+        string? path = Environment.GetEnvironmentVariable("LIBP2P_BENCH_P2P");
+        if (string.IsNullOrEmpty(path)) path = Path.Combine(RepoRoot, "artifacts", "bench", "p2p", "p2p");
+        return File.Exists(path) ? Path.GetFullPath(path) : null;
+    }
+
+    /// <summary>`p2p listen --perf --json` as the NativeAOT executable (null when there is none).</summary>
+    public static async Task<Listener?> StartAotListenerAsync(TimeSpan hardTimeout, bool keepLines = true)
+    {
+        if (AotCli is null) return null;
+        var child = Child.Start("p2p (NativeAOT) listen", AotCli,
+            ["listen", "--perf", "--json", "--listen", "/ip4/127.0.0.1/tcp/0"], hardTimeout, keepLines: keepLines);
+        return await ListeningAsync(child);
+    }
+
     /// <summary>What the C# listener process is: the CLI, or the bench's own serve mode when the CLI failed.</summary>
     public static string CSharpListenerKind { get; private set; } = "p2p listen --perf --json";
 

@@ -56,6 +56,53 @@ public sealed class PerfBench(long bytes, int runs)
         return new Throughput(Stats.Median(up), Stats.Median(down), cpu, cpuPerMB);
     }
 
+    /// <summary>
+    /// The NativeAOT `p2p perf` executable dialing <paramref name="listener"/> (itself `p2p listen`, NativeAOT), as a user
+    /// runs it: a new process and connection per run, upload and download as separate runs, each figure the
+    /// transfer time the tool reports. CPU per MB of both processes (the dialer's from the kernel's count for
+    /// reaped children, so its start-up and dial are included: a few ms per 100 MiB).
+    /// </summary>
+    public async Task<Throughput> AotDialsAsync(string p2p, Listener listener)
+    {
+        string address = listener.Address.ToString();
+        await RunAotAsync(p2p, address, WarmupBytes, WarmupBytes);
+        var up = new List<double>();
+        var down = new List<double>();
+        double dialerCpu = 0, listenerCpu = 0;
+        int pid = listener.Process.Pid;
+        long wallStart = Stopwatch.GetTimestamp();
+        for (int i = 0; i < Runs; i++)
+        {
+            foreach (bool upload in new[] { true, false })
+            {
+                double l0 = ProcStatus.CpuSeconds(pid), c0 = ProcStatus.ChildrenCpuSeconds();
+                double mbps = await RunAotAsync(p2p, address, upload ? bytes : 0, upload ? 0 : bytes);
+                dialerCpu += ProcStatus.ChildrenCpuSeconds() - c0;
+                listenerCpu += ProcStatus.CpuSeconds(pid) - l0;
+                (upload ? up : down).Add(mbps);
+            }
+        }
+        double wall = Stopwatch.GetElapsedTime(wallStart).TotalSeconds;
+        double mb = 2.0 * Runs * bytes / 1e6;
+        string cpu = string.Create(CultureInfo.InvariantCulture,
+            $"   [CPU per MB: dialer {dialerCpu / mb * 1e6:0} us, listener {listenerCpu / mb * 1e6:0} us; {(dialerCpu + listenerCpu) / wall:0.00} cores busy]");
+        return new Throughput(Stats.Median(up), Stats.Median(down), cpu, (dialerCpu + listenerCpu) / mb * 1e6);
+    }
+
+    private static async Task<double> RunAotAsync(string p2p, string address, long up, long down)
+    {
+        await using var dialer = Child.Start("p2p (NativeAOT) perf", p2p,
+            ["perf", address, "--upload", up.ToString(CultureInfo.InvariantCulture), "--download", down.ToString(CultureInfo.InvariantCulture), "--json"],
+            ChildTimeout);
+        var result = await dialer.WaitForEventAsync(null, ChildTimeout);
+        if (await dialer.WaitForExitAsync(TimeSpan.FromSeconds(30)) != 0)
+            throw new InvalidOperationException($"p2p perf failed: {dialer.Stderr}");
+        if (result.GetProperty("uploadBytes").GetInt64() != up || result.GetProperty("downloadBytes").GetInt64() != down)
+            throw new InvalidOperationException($"p2p perf moved other byte counts than {up}/{down}: {result}");
+        double seconds = up > 0 ? Peers.GetDouble(result, "uploadSeconds") : Peers.GetDouble(result, "downloadSeconds");
+        return Math.Max(up, down) / 1e6 / seconds;
+    }
+
     /// <summary>Two C# hosts in this one process (they share its thread pool).</summary>
     public async Task<Throughput> CSharpInProcessAsync()
     {

@@ -4,7 +4,7 @@ using Libp2p.Bench;
 
 // The libp2p benchmark program: prints figures and PASS/MISS against the targets; exits 0 unless a
 // measurement itself broke (a missed target is a finding, not a failure).
-// Usage: dotnet run -c Release --project bench/Libp2p.Bench -- [--quick] [--only perf,baseline,setup,idle]
+// Usage: dotnet run -c Release --project bench/Libp2p.Bench -- [--quick] [--only perf,baseline,setup,idle,wasm]
 //        [--idle-connections N]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -34,9 +34,10 @@ async Task Section(string name, Func<Task> body)
 }
 
 var perf = new PerfBench(options.PerfBytes, options.Runs);
-Throughput? csTwoProcesses = null, jsJs = null;
+Throughput? csTwoProcesses = null, aot = null, jsJs = null;
 double? baseline = null, baselineCpu = null;
 SetupTimes? setupCs = null;
+HandshakeCpu.Figures? handshake = null;
 IdleResult? idle = null;
 
 await Section("baseline", async () =>
@@ -57,31 +58,51 @@ await Section("baseline", async () =>
     await LayerBench.RunAsync(options.PerfBytes, options.Runs, report.Line);
 });
 
+await Section("yamux", async () =>
+{
+    report.Line("Yamux over an in-memory pipe (no socket, no crypto), 128 MiB:");
+    await YamuxMemoryBench.RunAsync(128L << 20, s => report.Line("  " + s));
+});
+
 await Section("perf", async () =>
 {
+    if (Peers.AotCli is { } p2p)
+    {
+        await using var listener = await Peers.StartAotListenerAsync(TimeSpan.FromMinutes(10));
+        aot = await perf.AotDialsAsync(p2p, listener!);
+        report.Line($"p2p -> p2p (NativeAOT, as users run it): {aot}");
+    }
+    else
+    {
+        report.Line("p2p -> p2p (NativeAOT): not measured (no NativeAOT p2p: bench/run publishes it, or set LIBP2P_BENCH_P2P)");
+    }
     await using (var cs = await Peers.StartCSharpListenerAsync(TimeSpan.FromMinutes(10)))
     {
         csTwoProcesses = await perf.CSharpDialsAsync(cs.Address, cs.Process.Pid);
-        report.Line($"C# -> C# (listener in another process): {csTwoProcesses}");
-        report.Line($"js -> C#                              : {await perf.JsDialsAsync(cs.Address)}");
+        report.Line($"C# -> `dotnet p2p.dll` (JIT listener)   : {csTwoProcesses}");
+        report.Line($"js -> C#                               : {await perf.JsDialsAsync(cs.Address)}");
     }
-    report.Line($"C# -> C# (both hosts in this process) : {await perf.CSharpInProcessAsync()}");
+    report.Line($"C# -> C# (both hosts in this process)  : {await perf.CSharpInProcessAsync()}");
     await using (var js = await Peers.StartJsListenerAsync(TimeSpan.FromMinutes(10)))
     {
-        report.Line($"C# -> js                              : {await perf.CSharpDialsAsync(js.Address)}");
+        report.Line($"C# -> js                               : {await perf.CSharpDialsAsync(js.Address)}");
         jsJs = await perf.JsDialsAsync(js.Address);
-        report.Line($"js -> js                              : {jsJs}");
+        report.Line($"js -> js                               : {jsJs}");
     }
     report.Line("(up = the dialer sends, down = the dialer receives; each run on a stream of its own, the same connection)");
 });
 
 await Section("setup", async () =>
 {
-    report.Line($"handshake CPU floor: {HandshakeCpu.Measure()}");
-    await using (var cs = await Peers.StartCSharpListenerAsync(TimeSpan.FromMinutes(10), keepLines: false))
+    handshake = HandshakeCpu.Measure(Libp2p.Crypto.CryptoProvider.Default);
+    report.Line($"handshake CPU floor: {handshake}");
+    if (Libp2p.Crypto.CryptoProvider.Default != Libp2p.Crypto.CryptoProvider.Managed)
+        report.Line($"  (managed, as in Wasm: {HandshakeCpu.Measure(Libp2p.Crypto.CryptoProvider.Managed)})");
+    await using (var cs = await Peers.StartAotListenerAsync(TimeSpan.FromMinutes(10), keepLines: false)
+        ?? await Peers.StartCSharpListenerAsync(TimeSpan.FromMinutes(10), keepLines: false))
     {
         setupCs = await SetupBench.MeasureAsync(cs.Address, options.SetupCount);
-        report.Line($"C# -> C# (other process), dial to first ping: {setupCs}");
+        report.Line($"C# -> {(Peers.AotCli is null ? "`dotnet p2p.dll`" : "p2p (NativeAOT)")} listener, dial to first ping: {setupCs}");
         if (options.SetupVariants)
         {
             report.Line($"  same, dialer without identify            : {await SetupBench.MeasureAsync(cs.Address, options.SetupCount, enableIdentify: false)}");
@@ -99,24 +120,66 @@ await Section("idle", async () =>
     report.Line(idle.ToString());
 });
 
+WasmSection? wasm = null;
+await Section("wasm", async () => wasm = await WasmSection.RunAsync(options, report.Line));
+
+var pubsubResults = new List<PubSubSimResult>();
+await Section("pubsub", async () =>
+{
+    var seconds = TimeSpan.FromSeconds(options.PubSubSeconds);
+    int n = options.PubSubNodes;
+    foreach (var scenario in new PubSubSim.Scenario[]
+    {
+        new("gossipsub 1 KiB 10/s", n, Duration: seconds),
+        new("floodsub 1 KiB 10/s", n, Router: Libp2p.PubSub.PubSubRouterKind.FloodSub, Duration: seconds),
+        new("gossipsub v1.2 64 KiB 2/s, IDONTWANT", n, MessageSize: 64 * 1024, MessagesPerSecond: 2, Duration: seconds),
+        new("gossipsub v1.2 64 KiB 2/s, no IDONTWANT", n, MessageSize: 64 * 1024, MessagesPerSecond: 2, Duration: seconds, IDontWant: false),
+        new("gossipsub 1 KiB 10/s, 10% misbehaving", n, Duration: seconds, BadFraction: 0.1),
+    })
+    {
+        var r = await PubSubSim.RunAsync(scenario, report.Line);
+        pubsubResults.Add(r);
+        report.Line(r.ToString());
+    }
+});
+
 report.Line("");
 report.Line($"== targets == (load average {ProcStatus.LoadAverage()})");
-if (csTwoProcesses is not null && baseline is not null)
+// The measured configuration is the NativeAOT tool (issue 15); without it, the JIT listener pairing.
+var measured = aot ?? csTwoProcesses;
+string measuredName = aot is not null ? "p2p<->p2p (NativeAOT)" : "C#<->C# (JIT)";
+foreach (var r in pubsubResults.Where(r => r.Name.StartsWith("gossipsub 1 KiB")))
 {
-    double worst = Math.Min(csTwoProcesses.UploadMBps, csTwoProcesses.DownloadMBps);
-    report.Target("C#<->C# vs sealed baseline >= 85%", worst / baseline.Value >= 0.85,
-        $"{worst / baseline.Value * 100:0}% (slower direction {worst:0.0} / {baseline:0.0} MB/s)");
-    if (baselineCpu is { } bc && !double.IsNaN(csTwoProcesses.CpuUsPerMB))
-        report.Line($"      the same by CPU cost per MB (steadier on a loaded machine): baseline {bc:0} us / stack {csTwoProcesses.CpuUsPerMB:0} us " +
-            $"(dialer + listener) = {bc / csTwoProcesses.CpuUsPerMB * 100:0}%");
+    report.Target($"{r.Name}: 100% delivery", r.Delivered == r.Expected, $"{r.DeliveryRatio * 100:0.00}%");
+    if (r.BadPairs == 0)
+    {
+        report.Target($"{r.Name}: duplicates per message <= D (6)", r.DuplicatesPerMessage <= 6, $"{r.DuplicatesPerMessage:0.00}");
+        report.Target($"{r.Name}: p99 latency < 100 ms", r.P99Ms < 100, $"{r.P99Ms:0.0} ms");
+    }
+    else
+        report.Target($"{r.Name}: misbehaving nodes below graylist", r.BadPairsGraylisted == r.BadPairs, $"{r.BadPairsGraylisted}/{r.BadPairs} neighbour views");
 }
-if (csTwoProcesses is not null && jsJs is not null)
+if (measured is not null && baseline is not null)
 {
-    double up = csTwoProcesses.UploadMBps / jsJs.UploadMBps, down = csTwoProcesses.DownloadMBps / jsJs.DownloadMBps;
-    report.Target("C#<->C# vs js<->js >= 3x", Math.Min(up, down) >= 3, $"up {up:0.00}x, down {down:0.00}x");
+    double worst = Math.Min(measured.UploadMBps, measured.DownloadMBps);
+    report.Target($"{measuredName} vs sealed baseline >= 0.85x, both directions", worst / baseline.Value >= 0.85,
+        $"up {measured.UploadMBps / baseline.Value:0.00}x, down {measured.DownloadMBps / baseline.Value:0.00}x ({measured.UploadMBps:0.0} / {measured.DownloadMBps:0.0} vs {baseline:0.0} MB/s)");
+    if (baselineCpu is { } bc && !double.IsNaN(measured.CpuUsPerMB))
+        report.Line($"      the same by CPU cost per MB (steadier on a loaded machine): baseline {bc:0} us / stack {measured.CpuUsPerMB:0} us " +
+            $"(dialer + listener) = {bc / measured.CpuUsPerMB:0.00}x");
+}
+if (measured is not null && jsJs is not null)
+{
+    double up = measured.UploadMBps / jsJs.UploadMBps, down = measured.DownloadMBps / jsJs.DownloadMBps;
+    report.Target($"{measuredName} vs js<->js >= 3x", Math.Min(up, down) >= 3, $"up {up:0.00}x, down {down:0.00}x");
 }
 if (setupCs is not null)
-    report.Target("median set-up < 3 ms", setupCs.MedianMs < 3, $"{setupCs.MedianMs:0.00} ms");
+{
+    report.Target("warm set-up median < 1.5 ms", setupCs.MedianMs < 1.5, $"{setupCs.MedianMs:0.00} ms (cold: {setupCs.ColdMedianMs:0.00} ms)");
+    report.Target("warm set-up p95 < 3 ms", setupCs.P95Ms < 3, $"{setupCs.P95Ms:0.00} ms");
+}
+if (handshake is not null)
+    report.Target("handshake CPU floor < 0.4 ms", handshake.BothSidesMs < 0.4, $"{handshake.BothSidesMs:0.00} ms ({handshake.Provider})");
 if (idle is not null)
 {
     // The target is for 10,000 connections; a smaller run is judged by its growth scaled to 10,000.
@@ -126,6 +189,7 @@ if (idle is not null)
         (idle.Opened == 10_000 ? "" : $", {per10k:0} MB scaled to 10,000") +
         (idle.Opened == idle.Requested ? "" : $", only {idle.Opened} of {idle.Requested} opened"));
 }
+wasm?.Targets(report);
 return broke ? 1 : 0;
 
 namespace Libp2p.Bench

@@ -2,8 +2,9 @@
 // Usage: node peer.mjs [--listen MA]... [--seed HEX32] [--security noise|tls|plaintext]...
 //          [--dial MA [--ping N] [--identify]
 //          [--perf-upload BYTES --perf-download BYTES] [--echo-streams N --echo-bytes B]]...
-//          [--exit-after-actions] [--ignore-stdin]
-// Serves ping, identify, /perf/1.0.0 and /echo/1.0.0. Exits on SIGTERM/SIGINT and when stdin closes.
+//          [--exit-after-actions] [--ignore-stdin] [--pubsub gossipsub|floodsub [--subscribe TOPIC]... [--heartbeat-ms MS]]
+// Serves ping, identify, /perf/1.0.0 and /echo/1.0.0 (and pubsub: see pubsub.mjs for its events and stdin commands).
+// Exits on SIGTERM/SIGINT and when stdin closes.
 // --security picks the connection encrypters in order of preference (default: noise only).
 import './polyfill.mjs'
 import { createLibp2p } from 'libp2p'
@@ -15,6 +16,8 @@ import { identify } from '@libp2p/identify'
 import { generateKeyPair, generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ECHO, PERF, serveEcho, servePerf, runPerf, runEcho, runPing } from './protocols.mjs'
+import { createInterface } from 'node:readline'
+import { pubsubService, startPubsub, pubsubCommand } from './pubsub.mjs'
 
 function emit (obj) {
   process.stdout.write(JSON.stringify(obj) + '\n')
@@ -34,7 +37,7 @@ const ENCRYPTERS = {
 }
 
 function parseArgs (argv) {
-  const opts = { listen: [], seed: null, security: [], dials: [], exitAfterActions: false, ignoreStdin: false }
+  const opts = { listen: [], seed: null, security: [], dials: [], exitAfterActions: false, ignoreStdin: false, pubsub: null, subscribe: [], heartbeatMs: 1000 }
   let current = null // the --dial the following actions belong to
   const need = (i, name) => {
     if (i + 1 >= argv.length) usage(`${name} needs a value`)
@@ -71,12 +74,16 @@ function parseArgs (argv) {
       case '--echo-bytes': action(a).echoBytes = count(i, a); i++; break
       case '--exit-after-actions': opts.exitAfterActions = true; break
       case '--ignore-stdin': opts.ignoreStdin = true; break
+      case '--pubsub': opts.pubsub = need(i, a); i++; break
+      case '--subscribe': opts.subscribe.push(need(i, a)); i++; break
+      case '--heartbeat-ms': opts.heartbeatMs = count(i, a); i++; break
       default: usage(`unknown argument ${a}`)
     }
   }
   if (opts.listen.length === 0) opts.listen.push('/ip4/127.0.0.1/tcp/0')
   if (opts.security.length === 0) opts.security.push('noise')
   if (opts.seed != null && !/^[0-9a-fA-F]{64}$/.test(opts.seed)) usage('--seed needs 32 bytes as 64 hex digits')
+  if (opts.subscribe.length > 0 && opts.pubsub == null) usage('--subscribe needs --pubsub')
   return opts
 }
 
@@ -94,7 +101,8 @@ const node = await createLibp2p({
   streamMuxers: [yamux()],
   services: {
     ping: ping({ maxInboundStreams: 64, maxOutboundStreams: 64 }),
-    identify: identify()
+    identify: identify(),
+    ...(opts.pubsub != null ? { pubsub: pubsubService(opts.pubsub, opts) } : {})
   },
   nodeInfo: { userAgent: 'libp2p-dotnet-interop-js/peer.mjs' },
   connectionManager: {
@@ -132,11 +140,14 @@ async function shutdown (code) {
 }
 process.on('SIGTERM', () => { shutdown(0) })
 process.on('SIGINT', () => { shutdown(0) })
+if (opts.pubsub != null) startPubsub(node, opts.subscribe, emit)
 if (!opts.ignoreStdin) {
-  // the parent closing our stdin is the second way to stop us (a test host that dies still closes it)
-  process.stdin.on('end', () => { shutdown(0) })
+  // the parent closing our stdin is the second way to stop us (a test host that dies still closes it);
+  // with --pubsub, each stdin line may be a pubsub command
+  const lines = createInterface({ input: process.stdin })
+  lines.on('line', (line) => { if (opts.pubsub != null) pubsubCommand(node, line, emit) })
+  lines.on('close', () => { shutdown(0) })
   process.stdin.on('error', () => { shutdown(0) })
-  process.stdin.resume()
 }
 
 emit({ event: 'listening', peerId: node.peerId.toString(), addrs: node.getMultiaddrs().map(String) })

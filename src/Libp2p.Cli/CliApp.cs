@@ -17,5 +17,7 @@ public static class CliApp
         PingCommand.Create(),
         IdentifyCommand.Create(),
         PerfCommand.Create(),
+        DaemonCommand.Create(),
+        PubSubCommand.Create(),
     };
 }

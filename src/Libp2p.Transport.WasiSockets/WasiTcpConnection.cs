@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Libp2p.Multiformats;
 using Libp2p.Transport.WasiSockets.Scheduling;
 using Libp2p.Transport.WasiSockets.Wit;
@@ -11,6 +12,11 @@ namespace Libp2p.Transport.WasiSockets;
 /// are flushed. Resources are dropped children first: pollables, streams, then the socket.
 /// One reader and one writer may be active at once.
 /// </summary>
+/// <remarks>
+/// Nothing is allocated per read or write: a read or write that needs no wait completes synchronously; one that
+/// waits runs on a pooled async state machine; the token it waits with is linked once per caller token and
+/// reused (the layers above pass the same session token every time).
+/// </remarks>
 public sealed class WasiTcpConnection : IRawConnection
 {
     private readonly TcpSocket _socket;
@@ -18,7 +24,10 @@ public sealed class WasiTcpConnection : IRawConnection
     private readonly OutputStream _output;
     private readonly IWasiScheduler _scheduler;
     private readonly WasiTcpTransportOptions _options;
+    private readonly WasiHostDefects _hostDefects;
     private readonly CancellationTokenSource _closed = new();
+    private TokenLink _readLink;
+    private TokenLink _writeLink;
     private int _readsWithoutWait;
     private int _writesWithoutWait;
     private bool _writeClosed;
@@ -26,13 +35,14 @@ public sealed class WasiTcpConnection : IRawConnection
     private Exception? _abortReason;
 
     internal WasiTcpConnection(TcpSocket socket, InputStream input, OutputStream output, IWasiScheduler scheduler,
-        WasiTcpTransportOptions options, Multiaddr localAddress, Multiaddr remoteAddress)
+        WasiTcpTransportOptions options, Multiaddr localAddress, Multiaddr remoteAddress, WasiHostDefects hostDefects = WasiHostDefects.None)
     {
         _socket = socket;
         _input = input;
         _output = output;
         _scheduler = scheduler;
         _options = options;
+        _hostDefects = hostDefects;
         LocalAddress = localAddress;
         RemoteAddress = remoteAddress;
     }
@@ -40,38 +50,77 @@ public sealed class WasiTcpConnection : IRawConnection
     public Multiaddr LocalAddress { get; }
     public Multiaddr RemoteAddress { get; }
 
-    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        using var linked = Link(cancellationToken, out var token);
-        if (buffer.IsEmpty)
+        if (_disposed) return ValueTask.FromException<int>(ClosedException());
+        if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<int>(cancellationToken);
+        if (!buffer.IsEmpty)
         {
-            // The zero-byte read of IDuplexStream: wait until the input stream is readable (bytes, EOF or an
-            // error), consume nothing. The layers above rent their buffers only after this returns.
-            ThrowIfClosed();
-            await Wait(_input.Pollable, token);
-            return 0;
-        }
-        while (true)
-        {
-            ThrowIfClosed();
+            // Fast path: bytes (or EOF) already there and no turn owed to the loop.
             var status = _input.Read(buffer.Span, out int n);
-            if (status == StreamStatus.Closed) return 0; // EOF (preview2-shim also reports a peer RST this way)
-            if (status == StreamStatus.Failed)
-                throw new TransportException(Libp2pError.ConnectionReset, $"Reading from {RemoteAddress} failed: {_socket.Backend.LastStreamError}");
+            if (status == StreamStatus.Closed) return new ValueTask<int>(0); // EOF (preview2-shim also reports a peer RST this way)
+            if (status == StreamStatus.Failed) return ValueTask.FromException<int>(ReadFailed());
             if (n > 0)
             {
-                if (++_readsWithoutWait >= _options.YieldEvery) { _readsWithoutWait = 0; await _scheduler.YieldAsync(); }
-                return n;
+                if (++_readsWithoutWait < _options.YieldEvery) return new ValueTask<int>(n);
+                _readsWithoutWait = 0;
+                return YieldThenReturnAsync(n);
             }
             _readsWithoutWait = 0;
+        }
+        return ReadSlowAsync(buffer, cancellationToken);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> YieldThenReturnAsync(int n)
+    {
+        await _scheduler.YieldAsync();
+        return n;
+    }
+
+    /// <summary>Waits for the input to become readable, then reads (an empty buffer: only waits — the zero-byte read).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReadSlowAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var token = Link(ref _readLink, cancellationToken);
+        while (true)
+        {
             await Wait(_input.Pollable, token);
+            // The zero-byte read of IDuplexStream: readable (bytes, EOF or an error) now; consume nothing.
+            // The layers above rent their buffers only after this returns.
+            if (buffer.IsEmpty) return 0;
+            ThrowIfClosed();
+            var status = _input.Read(buffer.Span, out int n);
+            if (status == StreamStatus.Closed) return 0;
+            if (status == StreamStatus.Failed) throw ReadFailed();
+            if (n > 0) return n;
         }
     }
 
-    public async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    public ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_writeClosed) throw new InvalidOperationException("The write side is closed.");
-        using var linked = Link(cancellationToken, out var token);
+        if (_writeClosed) return ValueTask.FromException(new InvalidOperationException("The write side is closed."));
+        if (_disposed) return ValueTask.FromException(ClosedException());
+        if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
+        // Fast path: write what check-write permits now; wait only when it permits nothing.
+        while (!buffer.IsEmpty)
+        {
+            var status = _output.CheckWrite(out long permitted);
+            if (status != StreamStatus.Ok) return ValueTask.FromException(WriteFailed(status));
+            if (permitted == 0) return WriteSlowAsync(buffer, cancellationToken);
+            int n = (int)Math.Min(permitted, buffer.Length);
+            status = _output.Write(buffer.Span[..n]);
+            if (status != StreamStatus.Ok) return ValueTask.FromException(WriteFailed(status));
+            buffer = buffer[n..];
+        }
+        return Flushed();
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteSlowAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var token = Link(ref _writeLink, cancellationToken);
+        _writesWithoutWait = 0;
         while (!buffer.IsEmpty)
         {
             ThrowIfClosed();
@@ -79,7 +128,6 @@ public sealed class WasiTcpConnection : IRawConnection
             if (status != StreamStatus.Ok) throw WriteFailed(status);
             if (permitted == 0)
             {
-                _writesWithoutWait = 0;
                 await Wait(_output.Pollable, token);
                 continue;
             }
@@ -88,18 +136,33 @@ public sealed class WasiTcpConnection : IRawConnection
             if (status != StreamStatus.Ok) throw WriteFailed(status);
             buffer = buffer[n..];
         }
+        await Flushed();
+    }
+
+    /// <summary>Starts the flush of everything written; yields to the loop after a run of writes that never waited.</summary>
+    private ValueTask Flushed()
+    {
         var flushed = _output.Flush();
-        if (flushed != StreamStatus.Ok) throw WriteFailed(flushed);
-        if (++_writesWithoutWait >= _options.YieldEvery) { _writesWithoutWait = 0; await _scheduler.YieldAsync(); }
+        if (flushed != StreamStatus.Ok) return ValueTask.FromException(WriteFailed(flushed));
+        if (++_writesWithoutWait < _options.YieldEvery) return default;
+        _writesWithoutWait = 0;
+        return _scheduler.YieldAsync();
     }
 
     public async ValueTask CloseWriteAsync(CancellationToken cancellationToken = default)
     {
         if (_writeClosed) return;
         ThrowIfClosed();
-        using var linked = Link(cancellationToken, out var token);
-        await FlushAndWaitAsync(token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
+        await FlushAndWaitAsync(linked.Token);
         _writeClosed = true;
+        if ((_hostDefects & WasiHostDefects.ShutdownDestroysSocket) != 0)
+        {
+            // DEFECT (preview2-shim): shutdown destroys the whole socket whatever the type. Dropping the output
+            // stream ends the Node socket's writable side instead (FIN after the queued bytes); reading goes on.
+            _output.Dispose();
+            return;
+        }
         var r = _socket.Shutdown(ShutdownType.Send);
         if (!r.IsOk && r.Error != NetworkErrorCode.InvalidState)
             throw WasiErrors.ToException(r.Error, "Half-closing", RemoteAddress.ToString());
@@ -120,10 +183,10 @@ public sealed class WasiTcpConnection : IRawConnection
             // Bytes already accepted must reach the peer before the socket goes: the host may drop a socket's
             // unflushed buffer on close (preview2-shim destroys the Node socket).
             using var timeout = new CancellationTokenSource(_options.CloseFlushTimeout, _scheduler.TimeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _closed.Token);
             try
             {
-                using var linked = Link(timeout.Token, out var token);
-                await FlushAndWaitAsync(token);
+                await FlushAndWaitAsync(linked.Token);
             }
             catch (Exception e) when (e is OperationCanceledException or TransportException or ObjectDisposedException) { }
         }
@@ -148,9 +211,12 @@ public sealed class WasiTcpConnection : IRawConnection
         _input.Dispose();
         _output.Dispose();
         _socket.Dispose();
+        _readLink.Dispose();
+        _writeLink.Dispose();
         _closed.Dispose();
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask Wait(Pollable pollable, CancellationToken token)
     {
         try
@@ -163,23 +229,46 @@ public sealed class WasiTcpConnection : IRawConnection
         }
     }
 
-    /// <summary>The token to wait with: the connection's own, linked with the caller's only when it can cancel.</summary>
-    private CancellationTokenSource? Link(CancellationToken caller, out CancellationToken token)
+    /// <summary>
+    /// The token to wait with: the connection's own, linked with the caller's when it can cancel. The link is made
+    /// once per caller token and kept (Yamux passes its session token to every read and every write).
+    /// </summary>
+    private CancellationToken Link(ref TokenLink link, CancellationToken caller)
     {
         ThrowIfClosed();
-        if (!caller.CanBeCanceled) { token = _closed.Token; return null; }
-        var linked = CancellationTokenSource.CreateLinkedTokenSource(caller, _closed.Token);
-        token = linked.Token;
-        return linked;
+        if (!caller.CanBeCanceled) return _closed.Token;
+        if (link.Linked is null || link.Caller != caller)
+        {
+            link.Linked?.Dispose();
+            link.Caller = caller;
+            link.Linked = CancellationTokenSource.CreateLinkedTokenSource(caller, _closed.Token);
+        }
+        return link.Linked.Token;
+    }
+
+    private struct TokenLink
+    {
+        public CancellationToken Caller;
+        public CancellationTokenSource? Linked;
+
+        public void Dispose()
+        {
+            Linked?.Dispose();
+            Linked = null;
+        }
     }
 
     private void ThrowIfClosed()
     {
-        if (_disposed)
-            throw _abortReason is ObjectDisposedException
-                ? new ObjectDisposedException(nameof(WasiTcpConnection))
-                : new TransportException(Libp2pError.ConnectionAborted, "The connection was aborted.", _abortReason);
+        if (_disposed) throw ClosedException();
     }
+
+    private Exception ClosedException() =>
+        _abortReason is ObjectDisposedException or null
+            ? new ObjectDisposedException(nameof(WasiTcpConnection))
+            : new TransportException(Libp2pError.ConnectionAborted, "The connection was aborted.", _abortReason);
+
+    private TransportException ReadFailed() => new(Libp2pError.ConnectionReset, $"Reading from {RemoteAddress} failed: {_socket.Backend.LastStreamError}");
 
     private TransportException WriteFailed(StreamStatus status) =>
         status == StreamStatus.Closed

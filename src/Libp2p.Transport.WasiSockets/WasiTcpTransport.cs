@@ -18,6 +18,7 @@ public sealed class WasiTcpTransport : ITransport
 {
     private readonly IWasiBackend _backend;
     private readonly IWasiScheduler _scheduler;
+    private readonly WasiHostDefects _hostDefects;
     private readonly WasiTcpTransportOptions _options;
     private readonly Network _network;
     private readonly Channel<TransportEvent> _events;
@@ -28,6 +29,7 @@ public sealed class WasiTcpTransport : ITransport
     {
         _backend = environment.Backend;
         _scheduler = environment.Scheduler;
+        _hostDefects = environment.HostDefects;
         _options = options ?? new WasiTcpTransportOptions();
         _network = Network.Instance(_backend);
         _events = Channel.CreateBounded<TransportEvent>(new BoundedChannelOptions(Math.Max(1, _options.EventCapacity))
@@ -153,7 +155,7 @@ public sealed class WasiTcpTransport : ITransport
                 var peer = socket.RemoteAddress();
                 return new WasiTcpConnection(socket, input, output, _scheduler, _options,
                     local.IsOk ? MultiaddrConversion.ToMultiaddr(local.Value) : address,
-                    peer.IsOk ? MultiaddrConversion.ToMultiaddr(peer.Value) : MultiaddrConversion.ToMultiaddr(remote));
+                    peer.IsOk ? MultiaddrConversion.ToMultiaddr(peer.Value) : MultiaddrConversion.ToMultiaddr(remote), _hostDefects);
             }
         }
         catch
@@ -189,7 +191,7 @@ public sealed class WasiTcpTransport : ITransport
                     if (!remote.IsOk) throw WasiErrors.ToException(remote.Error, "Reading the remote address on", listener.Address.ToString());
                     connection = new WasiTcpConnection(socket, input, output, _scheduler, _options,
                         local.IsOk ? MultiaddrConversion.ToMultiaddr(local.Value) : listener.Address,
-                        MultiaddrConversion.ToMultiaddr(remote.Value));
+                        MultiaddrConversion.ToMultiaddr(remote.Value), _hostDefects);
                 }
                 catch (TransportException e)
                 {

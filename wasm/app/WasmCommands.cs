@@ -20,6 +20,9 @@ public static class WasmCommands
         ["raw-ping"] = (RawCommands.PingAsync, "raw-ping MA [--count K] [--size S]  ping-pong over a raw echo, report RTT"),
         ["lifecycle"] = (RawCommands.LifecycleAsync, "lifecycle  two listeners, self-dial echo, remove the second"),
         ["resolve"] = (RawCommands.ResolveAsync, "resolve /dns|dns4|dns6/NAME  resolve through wasi:sockets/ip-name-lookup"),
+        ["bench-setup"] = (BenchCommands.SetupAsync, "bench-setup MA [--count N] [--warmup W]  dial, first ping, close; set-up latency"),
+        ["bench-perf"] = (BenchCommands.PerfAsync, "bench-perf MA [--bytes N] [--runs R]  /perf as the dialer, after a warm-up"),
+        ["bench-cipher"] = (BenchCommands.CipherAsync, "bench-cipher [--mib N]  ChaCha20-Poly1305 seal speed per implementation"),
     };
 
     public static async Task<int> RunAsync(string[] args)
@@ -30,7 +33,7 @@ public static class WasmCommands
             foreach (var (name, c) in Commands) Console.Error.WriteLine($"  {c.Usage}");
             return 2;
         }
-        var context = new WasmContext(WasiEnvironment.NodeJsHost());
+        var context = new WasmContext(WasmContext.HostEnvironment());
         try
         {
             return await command.Run(context, args[1..]);
@@ -46,6 +49,13 @@ public static class WasmCommands
 /// <summary>What every command gets: the WASI environment (backend + loop) and a way to make the transport.</summary>
 public sealed class WasmContext(WasiEnvironment environment)
 {
+    /// <summary>
+    /// The environment wasm/host/main.mjs set up: <c>--abi js</c> (JSImport glue) or <c>--abi canonical</c> (the
+    /// canonical-ABI backend over jco's lowered imports), passed as LIBP2P_WASM_ABI.
+    /// </summary>
+    public static WasiEnvironment HostEnvironment() =>
+        WasiEnvironment.NodeJsHost(System.Environment.GetEnvironmentVariable("LIBP2P_WASM_ABI") == "canonical" ? NodeHostAbi.Canonical : NodeHostAbi.JsGlue);
+
     public WasiEnvironment Environment { get; } = environment;
 
     /// <summary>The loop's clock (monotonic-clock); give it to everything that needs time.</summary>

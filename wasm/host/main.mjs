@@ -1,24 +1,77 @@
 // Node host of the browser-wasm app: loads the published .NET runtime, registers the WASI glue over jco's
-// preview2-shim, and runs Main with our arguments. `--deny-network` (first argument) starts the app
-// without the network capability: bind/connect then fail with WASI `access-denied`.
+// preview2-shim, and runs Main with our arguments. Host options come first, in any order:
+//   --deny-network        start without the network capability: bind/connect then fail with WASI `access-denied`
+//   --abi js|canonical    which C# backend reaches the shim (default js): `js` = JsHostBackend over wasi-glue.mjs;
+//                         `canonical` = CanonicalAbiBackend (what a component build runs) whose final calls are the
+//                         functions jco lowered with the canonical ABI (canonical-glue.mjs)
 import { createSockets } from '@bytecodealliance/preview2-shim/sockets';
 import { createWasiGlue } from './wasi-glue.mjs';
+import { createStdinGlue } from './stdin.mjs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
+import fs from 'node:fs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// The runtime's own defaults (jiterpreter on, SIMD in traces) measured best; see docs/wasi.md "Runtime options".
+const DEFAULT_RUNTIME_OPTIONS = [];
 const framework = process.env.LIBP2P_WASM_FRAMEWORK ?? path.join(here, '..', 'app', 'publish', 'wwwroot', '_framework');
 
 let args = process.argv.slice(2);
 let enableNetwork = true;
-if (args[0] === '--deny-network') { enableNetwork = false; args = args.slice(1); }
+let abi = 'js';
+for (;;) {
+  if (args[0] === '--deny-network') { enableNetwork = false; args = args.slice(1); continue; }
+  if (args[0] === '--abi') {
+    abi = args[1];
+    if (abi !== 'js' && abi !== 'canonical') {
+      process.stderr.write(JSON.stringify({ error: 'ArgumentException', message: `--abi must be js or canonical, not ${abi}` }) + '\n');
+      process.exit(2);
+    }
+    args = args.slice(2);
+    continue;
+  }
+  break;
+}
+
+// Runtime options (jiterpreter and interpreter switches, e.g. "--jiterpreter-minimum-trace-hit-count=500"):
+// space-separated in LIBP2P_WASM_RUNTIME_OPTIONS, added after the defaults below.
+const runtimeOptions = [...DEFAULT_RUNTIME_OPTIONS, ...(process.env.LIBP2P_WASM_RUNTIME_OPTIONS ?? '').split(' ').filter(Boolean)];
+
+// `--key FILE`: the app's file system is an in-memory one, so the host copies the key file into it at the same
+// (absolute) path before Main runs; a file the host cannot read is left for the app to report as missing.
+const keyFiles = [];
+for (let i = 0; i < args.length; i++) {
+  const inline = args[i].startsWith('--key=') ? args[i].slice('--key='.length) : null;
+  if ((args[i] !== '--key' || i + 1 === args.length) && inline === null) continue;
+  const file = path.resolve(inline ?? args[i + 1]);
+  if (inline !== null) args[i] = `--key=${file}`; else args[i + 1] = file;
+  try { keyFiles.push({ file, data: fs.readFileSync(file) }); } catch { }
+}
 
 const { dotnet } = await import(pathToFileURL(path.join(framework, 'dotnet.js')).href);
-let builder = dotnet.withApplicationArguments(...args);
+let builder = dotnet.withApplicationArguments(...args).withEnvironmentVariable('LIBP2P_WASM_ABI', abi)
+  .withRuntimeOptions(runtimeOptions);
 for (const name of ['LIBP2P_LOG', 'LIBP2P_WASM_LOOP_TRACE']) {
   if (process.env[name] !== undefined) builder = builder.withEnvironmentVariable(name, process.env[name]);
 }
 const runtime = await builder.create();
-runtime.setModuleImports('libp2p-wasi', createWasiGlue(createSockets({ enableNetwork })));
+for (const { file, data } of keyFiles) {
+  runtime.Module.FS_createPath('/', path.dirname(file).slice(1), true, true);
+  try { runtime.Module.FS_createDataFile(path.dirname(file), path.basename(file), data, true, false, false); }
+  catch { } // named twice: copied already
+}
+const sockets = createSockets({ enableNetwork });
+// LIBP2P_WASM_PROFILE=1: time every call C# makes into the glue and print a table on stderr at exit: the split
+// between the shim (its synchronous RPCs), the yields to Node, and what is left (C#: crypto, framing, the loop).
+const profile = process.env.LIBP2P_WASM_PROFILE === '1' ? (await import('./profile.mjs')).createProfile() : null;
+const wrap = (glue, prefix) => (profile ? profile.wrap(glue, prefix) : glue);
+// The loop's yield (setImmediate) lives in this module for both ABIs.
+runtime.setModuleImports('libp2p-wasi', wrap(createWasiGlue(sockets), ''));
+if (abi === 'canonical') {
+  const { createCanonicalGlue } = await import('./canonical-glue.mjs');
+  runtime.setModuleImports('libp2p-wasi-canonical', wrap(await createCanonicalGlue(sockets, runtime.Module), 'canonical.'));
+}
+runtime.setModuleImports('libp2p-stdin', createStdinGlue());
 const code = await runtime.runMain();
+profile?.report();
 process.exit(code);

@@ -4,8 +4,9 @@ using Libp2p.Host;
 namespace Libp2p.Cli.Commands;
 
 /// <summary>
-/// <c>p2p listen [--key FILE] [--listen MA ...] [--perf] [--json]</c>: a node that serves ping, identify
-/// (and perf) until SIGINT/SIGTERM. First line: the listening event; then one line per event.
+/// <c>p2p listen [--key FILE] [--listen MA ...] [--perf] [--pubsub gossipsub|floodsub --subscribe TOPIC ...] [--json]</c>:
+/// a node that serves ping, identify (and perf, pubsub) until SIGINT/SIGTERM. First line: the listening event; then
+/// one line per event (with pubsub: peers joining/leaving topics and every message of the subscribed topics).
 /// </summary>
 public static class ListenCommand
 {
@@ -18,9 +19,11 @@ public static class ListenCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var perf = new Option<bool>("--perf") { Description = "Also serve /perf/1.0.0." };
+        var pubsubRouter = PubSubSetup.RouterOption(required: false);
+        var subscribe = new Option<string[]>("--subscribe") { Description = "With --pubsub: subscribe to this topic and print its messages (repeatable)." };
         var command = new Command("listen", "Run a node that serves ping, identify (and perf) until interrupted.")
         {
-            NodeSetup.KeyOption, NodeSetup.SecurityOption, listen, perf, NodeSetup.TimeoutOption, Output.JsonOption,
+            NodeSetup.KeyOption, NodeSetup.SecurityOption, listen, perf, pubsubRouter, subscribe, NodeSetup.TimeoutOption, Output.JsonOption,
         };
         command.SetRunner(async (parse, ct) =>
         {
@@ -28,6 +31,17 @@ public static class ListenCommand
             await using var host = NodeSetup.CreateHost(parse, enablePerf: parse.GetValue(perf));
             foreach (var a in addresses)
                 await host.ListenAsync(a, ct);
+            var router = PubSubSetup.ParseRouter(parse.GetValue(pubsubRouter));
+            var topics = parse.GetValue(subscribe) ?? [];
+            if (router is null && topics.Length > 0) throw new CliException("--subscribe needs --pubsub gossipsub|floodsub");
+            await using var pubsub = router is { } kind ? PubSubSetup.Create(host, kind) : null;
+            var printers = new List<Task>();
+            if (pubsub is not null)
+            {
+                pubsub.SubscriptionChanged += c => PubSubSetup.PrintChange(parse, c);
+                foreach (var topic in topics.Distinct())
+                    printers.Add(PubSubSetup.PrintAllAsync(parse, await pubsub.SubscribeAsync(topic, ct), _ => true, ct));
+            }
             var events = new EventPrinter(parse);
             events.Listening(host.PeerId, host.ListenAddresses);
             try
@@ -36,6 +50,8 @@ public static class ListenCommand
                     events.Print(e);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+            if (pubsub is not null) await pubsub.DisposeAsync();
+            await Task.WhenAll(printers);
             await host.DisposeAsync();
             events.Closed();
             return CommandRunner.Ok;

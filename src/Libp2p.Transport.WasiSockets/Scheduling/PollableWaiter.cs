@@ -3,13 +3,17 @@ using System.Threading.Tasks.Sources;
 namespace Libp2p.Transport.WasiSockets.Scheduling;
 
 /// <summary>A reusable awaitable for one pending wait (cached per pollable: no allocation per wait).</summary>
-internal sealed class PollableWaiter : IValueTaskSource
+internal sealed class PollableWaiter(PollingEventLoop loop) : IValueTaskSource
 {
     private ManualResetValueTaskSourceCore<bool> _core; // continuations run inline, on the loop
     private CancellationTokenRegistration _cancellation;
 
+    /// <summary>The loop it waits on (the cancellation callback's state is the waiter itself: nothing boxed per wait).</summary>
+    public PollingEventLoop Loop { get; } = loop;
     public int Handle { get; private set; }
     public bool IsPending { get; private set; }
+    /// <summary>Position in the loop's waiter array while waiting, else -1.</summary>
+    public int Index { get; set; } = -1;
 
     /// <summary>
     /// Armed, and the awaiter has not taken the result yet: not reusable. Continuations run inline on the loop, except

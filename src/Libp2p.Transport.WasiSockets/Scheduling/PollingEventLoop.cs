@@ -4,27 +4,36 @@ namespace Libp2p.Transport.WasiSockets.Scheduling;
 
 /// <summary>
 /// A single-threaded loop that awaits pollables, for hosts where nobody else does (browser-wasm on Node with
-/// jco's preview2-shim). Each turn: fire due timers; <c>poll</c> every waited pollable plus one clock pollable
-/// (zero timeout while work is flowing, otherwise until the next timer, capped at <see cref="MaxBlock"/>);
-/// complete a snapshot of the ready waiters (their continuations run inline); then yield to the host event loop
-/// (<c>setImmediate</c>) so JS callbacks and the .NET thread-pool queue run. A <c>poll</c> that blocked forever
-/// would starve them, hence the cap and the yield on every turn. The loop stops when nothing is waiting and
-/// restarts on the next wait or timer.
+/// jco's preview2-shim). Each turn: fire due timers; <c>poll</c> every waited pollable plus one clock pollable;
+/// complete the ready waiters (their continuations run inline); then yield to the host event loop
+/// (<c>setImmediate</c>) so JS callbacks and the .NET thread-pool queue run. The loop stops when nothing is
+/// waiting and restarts on the next wait or timer.
 /// </summary>
+/// <remarks>
+/// <para>How long a turn blocks: not at all while work flows (a waiter was ready last turn, a yielder waits, or
+/// .NET thread-pool work is queued — it runs from the JS loop, which a blocked <c>poll</c> starves); otherwise
+/// until the next timer or I/O, at most <see cref="MaxBlock"/> (a bound for host-side work the loop cannot see,
+/// such as timers on <see cref="TimeProvider.System"/>). An idle node therefore wakes only when something is due.</para>
+/// <para>Waiters live in a dense array parallel to the handle list given to <c>poll</c>: a wait is an append, a
+/// completion or cancellation a swap-remove, and the ready indices <c>poll</c> returns are the waiters' own
+/// positions — no scan of the waiters per turn beyond the handle list <c>poll</c> itself takes.</para>
+/// </remarks>
 public sealed class PollingEventLoop : IWasiScheduler
 {
-    /// <summary>Longest a turn blocks in <c>poll</c> with nothing ready: bounds how late host-side (JS) work runs.</summary>
-    public static readonly TimeSpan MaxBlock = TimeSpan.FromMilliseconds(4);
+    /// <summary>Longest a turn blocks in <c>poll</c> with nothing due: bounds how late host-side work the loop cannot see runs.</summary>
+    public static readonly TimeSpan MaxBlock = TimeSpan.FromMilliseconds(250);
 
     private readonly Func<Task> _yieldToHost;
-    private readonly List<PollableWaiter> _waiting = new();
+    private readonly Func<bool>? _hostWorkPending;
+    private PollableWaiter[] _waiters = new PollableWaiter[16];
+    private int[] _handles = new int[17];
+    private int[] _ready = new int[17];
+    private int _count;
+    private PollableWaiter[] _readySnapshot = new PollableWaiter[16];
     private List<PollableWaiter> _yielders = new();
     private List<PollableWaiter> _yieldersSpare = new();
     private readonly Stack<PollableWaiter> _freeYielders = new();
     private readonly PriorityQueue<(LoopTimer Timer, int Version), ulong> _timers = new();
-    private readonly List<PollableWaiter> _readySnapshot = new();
-    private int[] _handles = new int[16];
-    private int[] _ready = new int[16];
     private int _zeroPollable;
     private bool _running;
     private bool _busy;
@@ -32,10 +41,15 @@ public sealed class PollingEventLoop : IWasiScheduler
 
     /// <param name="backend">The WASI functions (poll, clocks).</param>
     /// <param name="yieldToHost">Returns a task completing after the host ran its pending work (JS: a <c>setImmediate</c> promise).</param>
-    public PollingEventLoop(IWasiBackend backend, Func<Task> yieldToHost)
+    /// <param name="hostWorkPending">
+    /// Whether work is queued that only the host's event loop runs (browser-wasm: the .NET thread pool, drained from
+    /// JS); while it is, a turn never blocks.
+    /// </param>
+    public PollingEventLoop(IWasiBackend backend, Func<Task> yieldToHost, Func<bool>? hostWorkPending = null)
     {
         Backend = backend;
         _yieldToHost = yieldToHost;
+        _hostWorkPending = hostWorkPending;
         TimeProvider = new LoopTimeProvider(this);
     }
 
@@ -45,6 +59,12 @@ public sealed class PollingEventLoop : IWasiScheduler
     /// <summary>Turns run so far (diagnostics).</summary>
     public long Turns { get; private set; }
 
+    /// <summary>Turns that blocked in <c>poll</c> (waited for I/O or a timer) rather than polling without a timeout (diagnostics).</summary>
+    public long BlockingTurns { get; private set; }
+
+    /// <summary>Pollables waited on right now.</summary>
+    public int WaitingCount => _count;
+
     public ValueTask WaitAsync(Pollable pollable, CancellationToken cancellationToken = default)
     {
         ThrowIfFaulted();
@@ -53,18 +73,13 @@ public sealed class PollingEventLoop : IWasiScheduler
         var waiter = pollable.SchedulerState as PollableWaiter;
         if (waiter is null || waiter.InUse)
         {
-            waiter = new PollableWaiter();
+            waiter = new PollableWaiter(this);
             if (pollable.SchedulerState is null) pollable.SchedulerState = waiter;
         }
         var task = waiter.Arm(pollable.Handle);
-        _waiting.Add(waiter);
+        Add(waiter);
         if (cancellationToken.CanBeCanceled)
-            waiter.SetCancellation(cancellationToken.UnsafeRegister(static (s, ct) =>
-            {
-                var (loop, w) = ((PollingEventLoop, PollableWaiter))s!;
-                loop._waiting.Remove(w);
-                w.Complete(new OperationCanceledException(ct));
-            }, (this, waiter)));
+            waiter.SetCancellation(cancellationToken.UnsafeRegister(static (s, ct) => ((PollableWaiter)s!).Loop.Cancel((PollableWaiter)s!, ct), waiter));
         EnsureRunning();
         return task;
     }
@@ -72,7 +87,7 @@ public sealed class PollingEventLoop : IWasiScheduler
     public ValueTask YieldAsync()
     {
         ThrowIfFaulted();
-        var waiter = _freeYielders.Count > 0 && !_freeYielders.Peek().InUse ? _freeYielders.Pop() : new PollableWaiter();
+        var waiter = _freeYielders.Count > 0 && !_freeYielders.Peek().InUse ? _freeYielders.Pop() : new PollableWaiter(this);
         var task = waiter.Arm(0);
         _yielders.Add(waiter);
         EnsureRunning();
@@ -83,6 +98,43 @@ public sealed class PollingEventLoop : IWasiScheduler
     {
         _timers.Enqueue((timer, version), Backend.MonotonicNow() + dueInNanoseconds);
         EnsureRunning();
+    }
+
+    private void Add(PollableWaiter waiter)
+    {
+        if (_count == _waiters.Length)
+        {
+            Array.Resize(ref _waiters, _count * 2);
+            Array.Resize(ref _handles, _count * 2 + 1);
+            Array.Resize(ref _ready, _count * 2 + 1);
+        }
+        waiter.Index = _count;
+        _waiters[_count] = waiter;
+        _handles[_count] = waiter.Handle;
+        _count++;
+    }
+
+    /// <summary>Swap-remove: the last waiter takes the removed one's slot (and its handle's).</summary>
+    private void Remove(PollableWaiter waiter)
+    {
+        int i = waiter.Index;
+        if (i < 0) return;
+        int last = --_count;
+        if (i != last)
+        {
+            var moved = _waiters[last];
+            _waiters[i] = moved;
+            _handles[i] = _handles[last];
+            moved.Index = i;
+        }
+        _waiters[last] = null!;
+        waiter.Index = -1;
+    }
+
+    private void Cancel(PollableWaiter waiter, CancellationToken token)
+    {
+        Remove(waiter);
+        waiter.Complete(new OperationCanceledException(token));
     }
 
     private void EnsureRunning()
@@ -102,7 +154,7 @@ public sealed class PollingEventLoop : IWasiScheduler
             while (true)
             {
                 Turn();
-                if (_waiting.Count == 0 && _yielders.Count == 0 && _timers.Count == 0) break;
+                if (_count == 0 && _yielders.Count == 0 && _timers.Count == 0) break;
                 await _yieldToHost();
             }
         }
@@ -110,8 +162,12 @@ public sealed class PollingEventLoop : IWasiScheduler
         {
             // A broken host (a trap in the glue) must not leave awaiters hanging forever.
             _fault = e;
-            foreach (var w in _waiting) w.Complete(e);
-            _waiting.Clear();
+            for (int i = _count - 1; i >= 0; i--)
+            {
+                var w = _waiters[i];
+                Remove(w);
+                w.Complete(e);
+            }
             Console.Error.WriteLine($"wasi event loop failed: {e}");
         }
         finally
@@ -124,8 +180,8 @@ public sealed class PollingEventLoop : IWasiScheduler
     {
         Turns++;
         RunDueTimers();
-        int n = _waiting.Count;
-        bool immediate = _busy || _yielders.Count > 0;
+        int n = _count;
+        bool immediate = _busy || _yielders.Count > 0 || (_hostWorkPending?.Invoke() ?? false);
         if (n > 0 || !immediate)
         {
             ulong timeout = immediate ? 0 : NanosUntilNextTimer();
@@ -136,22 +192,31 @@ public sealed class PollingEventLoop : IWasiScheduler
                 if (_zeroPollable == 0) _zeroPollable = Backend.SubscribeDuration(0);
                 clock = _zeroPollable;
             }
-            else clock = Backend.SubscribeDuration(timeout);
+            else
+            {
+                clock = Backend.SubscribeDuration(timeout);
+                BlockingTurns++;
+            }
 
-            if (_handles.Length < n + 1) { _handles = new int[(n + 1) * 2]; _ready = new int[(n + 1) * 2]; }
-            for (int i = 0; i < n; i++) _handles[i] = _waiting[i].Handle;
             _handles[n] = clock;
             int readyCount = Backend.Poll(_handles.AsSpan(0, n + 1), _ready);
             if (clock != _zeroPollable) Backend.DropPollable(clock);
 
-            // Snapshot first, then complete: continuations run inline and may add or remove waiters.
-            _readySnapshot.Clear();
+            // The ready indices are positions in _waiters as they were at poll: take those waiters first, then
+            // remove them all (swap-removes move others), then complete (continuations run inline and may add or
+            // cancel waiters).
+            if (_readySnapshot.Length < readyCount) _readySnapshot = new PollableWaiter[Math.Max(readyCount, _readySnapshot.Length * 2)];
+            int k = 0;
             for (int i = 0; i < readyCount; i++)
-                if (_ready[i] < n) _readySnapshot.Add(_waiting[_ready[i]]);
-            foreach (var w in _readySnapshot) _waiting.Remove(w);
-            foreach (var w in _readySnapshot) w.Complete();
-            _busy = _readySnapshot.Count > 0;
-            _readySnapshot.Clear();
+                if ((uint)_ready[i] < (uint)n) _readySnapshot[k++] = _waiters[_ready[i]];
+            for (int i = 0; i < k; i++) Remove(_readySnapshot[i]);
+            for (int i = 0; i < k; i++)
+            {
+                var w = _readySnapshot[i];
+                _readySnapshot[i] = null!;
+                w.Complete();
+            }
+            _busy = k > 0;
         }
         else _busy = false;
 

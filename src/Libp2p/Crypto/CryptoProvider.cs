@@ -1,13 +1,19 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Math.EC.Rfc7748;
+using Libp2p.Crypto.OpenSsl;
 
 namespace Libp2p.Crypto;
 
 /// <summary>
-/// The one seam for the primitives whose availability differs by runtime. ChaCha20-Poly1305 comes from the BCL
-/// where <see cref="ChaCha20Poly1305.IsSupported"/> and from BouncyCastle where not (browser-wasm, WASI: no OpenSSL).
-/// X25519 is always BouncyCastle (the BCL has no X25519); randomness is <see cref="RandomNumberGenerator"/>, and
-/// SHA-256/HMAC/HKDF are used straight from the BCL, which has them everywhere, Wasm included.
+/// The one seam for the primitives whose availability differs by runtime:
+/// <list type="bullet">
+/// <item>ChaCha20-Poly1305: the BCL where <see cref="ChaCha20Poly1305.IsSupported"/>, our own managed implementation
+/// where not (browser-wasm, WASI: no OpenSSL; <see cref="ManagedChaCha20Poly1305Cipher"/>, several times BouncyCastle's
+/// speed there).</item>
+/// <item>X25519 and Ed25519 (the BCL has neither): libcrypto 3 through <c>LibraryImport</c> where it loads
+/// (Linux), BouncyCastle elsewhere and in Wasm.</item>
+/// </list>
+/// Randomness is <see cref="RandomNumberGenerator"/>; SHA-256/HMAC/HKDF come straight from the BCL, which has them
+/// everywhere, Wasm included.
 /// </summary>
 public abstract class CryptoProvider
 {
@@ -15,12 +21,17 @@ public abstract class CryptoProvider
 
     /// <summary>The fastest provider this runtime supports.</summary>
     public static CryptoProvider Default { get; } =
-        ChaCha20Poly1305.IsSupported ? BclCryptoProvider.Instance : BouncyCastleCryptoProvider.Instance;
+        !ChaCha20Poly1305.IsSupported ? ManagedCryptoProvider.Instance
+        : LibCrypto.IsAvailable ? OpenSslCryptoProvider.Instance
+        : BclCryptoProvider.Instance;
 
     /// <summary>The fully managed provider (works everywhere; what Wasm gets).</summary>
-    public static CryptoProvider Managed => BouncyCastleCryptoProvider.Instance;
+    public static CryptoProvider Managed => ManagedCryptoProvider.Instance;
 
-    /// <summary>A short name for logs and benchmarks ("bcl", "bouncycastle").</summary>
+    /// <summary>BouncyCastle for everything: the reference the managed cipher is checked and measured against.</summary>
+    public static CryptoProvider BouncyCastle => BouncyCastleCryptoProvider.Instance;
+
+    /// <summary>A short name for logs and benchmarks ("openssl", "bcl", "managed", "bouncycastle").</summary>
     public abstract string Name { get; }
 
     /// <summary>A ChaCha20-Poly1305 cipher bound to <paramref name="key"/> (32 bytes), reused for every message under that key.</summary>
@@ -29,7 +40,38 @@ public abstract class CryptoProvider
     /// <summary>Fills <paramref name="destination"/> with cryptographically strong random bytes.</summary>
     public virtual void GetRandomBytes(Span<byte> destination) => RandomNumberGenerator.Fill(destination);
 
-    /// <summary>A fresh X25519 key pair (RFC 7748): 32 random private bytes (clamped on use) and the public point.</summary>
+    /// <summary>The X25519 key pair of a 32-byte private key (clamped on use, RFC 7748).</summary>
+    public virtual X25519KeyPair CreateX25519KeyPair(ReadOnlySpan<byte> privateKey)
+    {
+        CheckKey(privateKey.Length, nameof(privateKey));
+        return new BouncyCastleX25519KeyPair(privateKey[..X25519KeySize]);
+    }
+
+    /// <summary>The signing key of a 32-byte Ed25519 seed (RFC 8032 private key).</summary>
+    public virtual Ed25519Signer CreateEd25519Signer(ReadOnlySpan<byte> seed)
+    {
+        if (seed.Length != Ed25519Signer.SeedLength) throw new ArgumentException("Ed25519 seeds are 32 bytes.", nameof(seed));
+        return new BouncyCastleEd25519Signer(seed);
+    }
+
+    /// <summary>A verifier for a 32-byte Ed25519 public key.</summary>
+    /// <exception cref="ArgumentException">Wrong length, or not a point on the curve.</exception>
+    public virtual Ed25519Verifier CreateEd25519Verifier(ReadOnlySpan<byte> publicKey)
+    {
+        if (publicKey.Length != Ed25519Signer.PublicKeyLength) throw new ArgumentException("Ed25519 public keys are 32 bytes.", nameof(publicKey));
+        return new BouncyCastleEd25519Verifier(publicKey);
+    }
+
+    /// <summary>A fresh X25519 key pair from 32 random bytes.</summary>
+    public X25519KeyPair GenerateX25519KeyPair()
+    {
+        Span<byte> privateKey = stackalloc byte[X25519KeySize];
+        GetRandomBytes(privateKey);
+        try { return CreateX25519KeyPair(privateKey); }
+        finally { CryptographicOperations.ZeroMemory(privateKey); }
+    }
+
+    /// <summary>A fresh X25519 key pair (RFC 7748) as bytes: 32 random private bytes (clamped on use) and the public point.</summary>
     public void GenerateX25519KeyPair(Span<byte> privateKey, Span<byte> publicKey)
     {
         CheckKey(privateKey.Length, nameof(privateKey));
@@ -40,9 +82,9 @@ public abstract class CryptoProvider
     /// <summary>The public key for an X25519 private key.</summary>
     public void X25519PublicKey(ReadOnlySpan<byte> privateKey, Span<byte> publicKey)
     {
-        CheckKey(privateKey.Length, nameof(privateKey));
         CheckKey(publicKey.Length, nameof(publicKey));
-        X25519.ScalarMultBase(privateKey[..X25519KeySize], publicKey[..X25519KeySize]);
+        using var pair = CreateX25519KeyPair(privateKey);
+        pair.PublicKey.CopyTo(publicKey);
     }
 
     /// <summary>
@@ -51,10 +93,10 @@ public abstract class CryptoProvider
     /// </summary>
     public bool TryX25519Agree(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> peerPublicKey, Span<byte> sharedSecret)
     {
-        CheckKey(privateKey.Length, nameof(privateKey));
         CheckKey(peerPublicKey.Length, nameof(peerPublicKey));
         CheckKey(sharedSecret.Length, nameof(sharedSecret));
-        return X25519.CalculateAgreement(privateKey[..X25519KeySize], peerPublicKey[..X25519KeySize], sharedSecret[..X25519KeySize]);
+        using var pair = CreateX25519KeyPair(privateKey);
+        return pair.TryAgree(peerPublicKey[..X25519KeySize], sharedSecret[..X25519KeySize]);
     }
 
     private static void CheckKey(int length, string name)
@@ -63,6 +105,7 @@ public abstract class CryptoProvider
     }
 }
 
+/// <summary>ChaCha20-Poly1305 from the BCL; X25519 and Ed25519 from BouncyCastle (where libcrypto is missing).</summary>
 internal sealed class BclCryptoProvider : CryptoProvider
 {
     public static readonly BclCryptoProvider Instance = new();
@@ -70,6 +113,15 @@ internal sealed class BclCryptoProvider : CryptoProvider
     public override ChaCha20Poly1305Cipher CreateChaCha20Poly1305(ReadOnlySpan<byte> key) => new BclChaCha20Poly1305Cipher(key);
 }
 
+/// <summary>The managed ChaCha20-Poly1305 with BouncyCastle's curves: browser-wasm and WASI.</summary>
+internal sealed class ManagedCryptoProvider : CryptoProvider
+{
+    public static readonly ManagedCryptoProvider Instance = new();
+    public override string Name => "managed";
+    public override ChaCha20Poly1305Cipher CreateChaCha20Poly1305(ReadOnlySpan<byte> key) => new ManagedChaCha20Poly1305Cipher(key);
+}
+
+/// <summary>Everything from BouncyCastle: the reference implementation.</summary>
 internal sealed class BouncyCastleCryptoProvider : CryptoProvider
 {
     public static readonly BouncyCastleCryptoProvider Instance = new();

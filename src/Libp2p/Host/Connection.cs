@@ -79,6 +79,14 @@ public sealed class Connection : IAsyncDisposable
     /// with <see cref="MultistreamError.NoProtocolSupported"/>.
     /// </remarks>
     public async ValueTask<IDuplexStream> OpenStreamAsync(IReadOnlyList<string> protocols, CancellationToken cancellationToken = default)
+        => (await OpenNegotiatedStreamAsync(protocols, cancellationToken).ConfigureAwait(false)).Stream;
+
+    /// <summary>
+    /// Like <see cref="OpenStreamAsync(IReadOnlyList{string}, CancellationToken)"/>, and also says which of
+    /// <paramref name="protocols"/> the remote accepted (a daemon reports it to its client; pubsub proposes <c>/meshsub/1.2.0</c> down to
+    /// <c>/floodsub/1.0.0</c> and speaks what was chosen).
+    /// </summary>
+    public async ValueTask<(IDuplexStream Stream, string Protocol)> OpenNegotiatedStreamAsync(IReadOnlyList<string> protocols, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(IsClosed, this);
         ArgumentNullException.ThrowIfNull(protocols);
@@ -90,9 +98,9 @@ public sealed class Connection : IAsyncDisposable
         try
         {
             using var timeout = new Deadline(_host.Options.StreamNegotiationTimeout, _host.TimeProvider, cancellationToken);
-            await MultistreamSelect.SelectAsync(stream, protocols, timeout.Token).ConfigureAwait(false);
+            string selected = await MultistreamSelect.SelectAsync(stream, protocols, timeout.Token).ConfigureAwait(false);
             _host.Metrics.StreamOpened(outbound: true);
-            return tracked;
+            return (tracked, selected);
         }
         catch
         {

@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Math.EC.Rfc8032;
+using Libp2p.Crypto;
 
 namespace Libp2p.Identity;
 
 /// <summary>
 /// An Ed25519 private key. Data is <c>seed || public</c> (64 bytes), the form the peer-ids spec prefers and
 /// js-libp2p writes; the legacy 96-byte <c>seed || public || public</c> form is accepted on input as the spec asks.
+/// Signing goes through <see cref="CryptoProvider.Default"/> (libcrypto natively, BouncyCastle in Wasm), with the
+/// key expanded once.
 /// </summary>
 public sealed class Ed25519PrivateKey : PrivateKey
 {
@@ -15,13 +16,13 @@ public sealed class Ed25519PrivateKey : PrivateKey
     private const int LegacyDataLength = DataLength + Ed25519PublicKey.Length;
 
     private readonly byte[] _data; // seed || public
-    private readonly Ed25519PrivateKeyParameters _parameters;
+    private readonly Ed25519Signer _signer;
     private readonly Ed25519PublicKey _publicKey;
 
     private Ed25519PrivateKey(ReadOnlySpan<byte> seed)
     {
-        _parameters = new Ed25519PrivateKeyParameters(seed);
-        _publicKey = new Ed25519PublicKey(_parameters.GeneratePublicKey());
+        _signer = CryptoProvider.Default.CreateEd25519Signer(seed);
+        _publicKey = new Ed25519PublicKey(_signer.PublicKey.ToArray());
         _data = new byte[DataLength];
         seed.CopyTo(_data);
         _publicKey.Data.CopyTo(_data.AsSpan(SeedLength));
@@ -76,7 +77,7 @@ public sealed class Ed25519PrivateKey : PrivateKey
     public override byte[] Sign(ReadOnlySpan<byte> data)
     {
         var signature = new byte[Ed25519PublicKey.SignatureLength];
-        _parameters.Sign(Ed25519.Algorithm.Ed25519, null, data, signature);
+        _signer.Sign(data, signature);
         return signature;
     }
 }

@@ -1,24 +1,25 @@
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Math.EC.Rfc8032;
+using Libp2p.Crypto;
 
 namespace Libp2p.Identity;
 
 /// <summary>An Ed25519 public key: Data is the 32-byte RFC 8032 encoding; signatures are plain Ed25519 (64 bytes).</summary>
+/// <remarks>Verification goes through <see cref="CryptoProvider.Default"/> (libcrypto natively, BouncyCastle in Wasm).</remarks>
 public sealed class Ed25519PublicKey : PublicKey
 {
     public const int Length = 32;
     public const int SignatureLength = 64;
 
     private readonly byte[] _raw;
-    private readonly Ed25519PublicKeyParameters _parameters;
+    private Ed25519Verifier? _verifier; // made when parsed (that checks the point), or on first use for our own key
 
-    private Ed25519PublicKey(byte[] raw, Ed25519PublicKeyParameters parameters)
+    private Ed25519PublicKey(byte[] raw, Ed25519Verifier? verifier)
     {
         _raw = raw;
-        _parameters = parameters;
+        _verifier = verifier;
     }
 
-    internal Ed25519PublicKey(Ed25519PublicKeyParameters parameters) : this(parameters.GetEncoded(), parameters) { }
+    /// <summary>Our own key, derived from a seed: a valid point by construction, so its verifier is made only if used.</summary>
+    internal Ed25519PublicKey(byte[] raw) : this(raw, null) { }
 
     public override KeyType Type => KeyType.Ed25519;
 
@@ -30,16 +31,17 @@ public sealed class Ed25519PublicKey : PublicKey
     {
         if (raw.Length != Length)
             throw new KeyFormatException($"Ed25519 public key must be {Length} bytes, got {raw.Length}.");
-        Ed25519PublicKeyParameters parameters;
-        // BouncyCastle decodes the point here and rejects encodings that are not on the curve.
-        try { parameters = new Ed25519PublicKeyParameters(raw); }
+        Ed25519Verifier verifier;
+        // The provider decodes the point here and rejects encodings that are not on the curve.
+        try { verifier = CryptoProvider.Default.CreateEd25519Verifier(raw); }
         catch (ArgumentException e) { throw new KeyFormatException("Ed25519 public key is not a valid curve point.", e); }
-        return new Ed25519PublicKey(raw.ToArray(), parameters);
+        return new Ed25519PublicKey(raw.ToArray(), verifier);
     }
 
     public override bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
         if (signature.Length != SignatureLength) return false;
-        return _parameters.Verify(Ed25519.Algorithm.Ed25519, null, data, signature);
+        var verifier = _verifier ??= CryptoProvider.Default.CreateEd25519Verifier(_raw);
+        return verifier.Verify(data, signature);
     }
 }

@@ -18,7 +18,7 @@ namespace Libp2p.Noise;
 /// waits for data with a zero-byte read of the inner stream before it rents; see <see cref="IDuplexStream.ReadAsync"/>).
 /// Nothing is allocated per read or write. One reader and one writer may run concurrently.
 /// </summary>
-public sealed class NoiseConnection : IDuplexStream
+public sealed class NoiseConnection : IDuplexStream, IBufferedReader
 {
     /// <summary>The largest Noise message (ciphertext plus tag) the spec allows.</summary>
     public const int MaxFrameLength = 65535;
@@ -30,9 +30,11 @@ public sealed class NoiseConnection : IDuplexStream
     // Frames sealed into one inner write (about 256 KiB): fewer syscalls, while the batch stays a pooled buffer
     // held only during the write, so an idle connection keeps no send buffer.
     private const int MaxFramesPerWrite = 4;
-    // One whole frame and most of the next, so the next can arrive in the same inner read; exactly a pool
-    // bucket (2 * 65537 would round up to 256 KiB).
-    private const int ReceiveBufferSize = 128 * 1024;
+    // Several frames (about 8), held only while bytes are buffered. A frame cut by the buffer's end is moved to
+    // its front before the next read (the whole ciphertext must be contiguous to decrypt): with room for two frames
+    // that could happen to nearly every frame, i.e. a second copy of every byte; with eight, at most about one frame
+    // in seven, and each inner read can take more at once. Exactly a pool bucket.
+    private const int ReceiveBufferSize = 512 * 1024;
     // What a burst starts with: small messages (pings, identify, window updates) never take the large buffer,
     // which the pool rarely has to spare when many connections start at once; the first large frame grows it.
     private const int InitialReceiveBufferSize = 4 * 1024;
@@ -118,6 +120,47 @@ public sealed class NoiseConnection : IDuplexStream
             // An empty frame carries nothing; go on to the next rather than report EOF.
             ReleaseReceiveBufferIfDrained();
         }
+    }
+
+    /// <inheritdoc cref="IBufferedReader.ReadBuffered"/>
+    int IBufferedReader.ReadBuffered(Span<byte> destination)
+    {
+        if (_readFailure is not null) return 0; // the next ReadAsync throws it
+        int total = 0;
+        while (!destination.IsEmpty)
+        {
+            if (_plainEnd > _plainStart)
+            {
+                int n = Math.Min(destination.Length, _plainEnd - _plainStart);
+                _receiveBuffer.AsSpan(_plainStart, n).CopyTo(destination);
+                _plainStart += n;
+                total += n;
+                destination = destination[n..];
+                continue;
+            }
+            // Only a whole frame already here; anything unusual (short frame, exhausted nonce) is left to ReadAsync.
+            if (_rawEnd - _rawStart < LengthPrefix) break;
+            int length = BinaryPrimitives.ReadUInt16BigEndian(_receiveBuffer.AsSpan(_rawStart));
+            if (length < ChaCha20Poly1305Cipher.TagSize || _rawEnd - _rawStart < LengthPrefix + length || _receive.NonceExhausted) break;
+            int bodyStart = _rawStart + LengthPrefix;
+            var ciphertext = _receiveBuffer.AsSpan(bodyStart, length);
+            int plainLength = length - ChaCha20Poly1305Cipher.TagSize;
+            _rawStart = bodyStart + length;
+            if (plainLength <= destination.Length)
+            {
+                if (!_receive.TryDecryptWithAd([], ciphertext, destination, out _))
+                    throw FailRead("A Noise frame failed authentication.");
+                total += plainLength;
+                destination = destination[plainLength..];
+                continue;
+            }
+            if (!_receive.TryDecryptWithAd([], ciphertext, ciphertext, out _))
+                throw FailRead("A Noise frame failed authentication.");
+            _plainStart = bodyStart;
+            _plainEnd = bodyStart + plainLength;
+        }
+        ReleaseReceiveBufferIfDrained();
+        return total;
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]

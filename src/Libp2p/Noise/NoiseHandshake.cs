@@ -35,7 +35,7 @@ public static class NoiseHandshake
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(muxers);
-        var state = NewState(initiator: true, crypto);
+        using var state = NewState(initiator: true, crypto);
 
         await WriteFrameAsync(inner, state.WriteMessage([]), ct).ConfigureAwait(false);
         var remote = Verify(state.ReadMessage(await ReadFrameAsync(inner, ct).ConfigureAwait(false)), state.RemoteStaticPublicKey);
@@ -54,7 +54,7 @@ public static class NoiseHandshake
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(muxers);
-        var state = NewState(initiator: false, crypto);
+        using var state = NewState(initiator: false, crypto);
 
         // Message 1's payload is empty in libp2p; anything there is ignored.
         state.ReadMessage(await ReadFrameAsync(inner, ct).ConfigureAwait(false));
@@ -88,12 +88,7 @@ public static class NoiseHandshake
     private static NoiseXXHandshakeState NewState(bool initiator, CryptoProvider crypto)
     {
         // A fresh Noise static key per connection: the libp2p identity signature is what makes it trusted.
-        Span<byte> staticPrivate = stackalloc byte[CryptoProvider.X25519KeySize];
-        Span<byte> staticPublic = stackalloc byte[CryptoProvider.X25519KeySize];
-        crypto.GenerateX25519KeyPair(staticPrivate, staticPublic);
-        var state = new NoiseXXHandshakeState(initiator, crypto, staticPrivate, prologue: []);
-        CryptographicOperations.ZeroMemory(staticPrivate);
-        return state;
+        return new NoiseXXHandshakeState(initiator, crypto, crypto.GenerateX25519KeyPair(), prologue: []);
     }
 
     internal static byte[] BuildPayload(PrivateKey identity, ReadOnlySpan<byte> noiseStaticPublicKey, IReadOnlyList<string> muxers)

@@ -13,7 +13,7 @@ namespace Libp2p.Noise;
 /// Pure message in, message out; framing and the libp2p payload live in NoiseHandshake.
 /// Any failure leaves the state unusable.
 /// </summary>
-internal sealed class NoiseXXHandshakeState
+internal sealed class NoiseXXHandshakeState : IDisposable
 {
     public const string ProtocolName = "Noise_XX_25519_ChaChaPoly_SHA256";
     private const int DhLength = CryptoProvider.X25519KeySize;
@@ -22,25 +22,28 @@ internal sealed class NoiseXXHandshakeState
     private readonly bool _initiator;
     private readonly CryptoProvider _crypto;
     private readonly NoiseSymmetricState _ss;
-    private readonly byte[] _s = new byte[DhLength], _sPub = new byte[DhLength];
-    private readonly byte[] _e = new byte[DhLength], _ePub = new byte[DhLength];
+    // Key pairs from the provider (native key objects where libcrypto is used): each is imported once and
+    // serves both of its agreements.
+    private readonly X25519KeyPair _s;
+    private X25519KeyPair? _e;
     private readonly byte[] _re = new byte[DhLength], _rs = new byte[DhLength];
-    private readonly bool _fixedEphemeral;
+    private readonly byte[]? _fixedEphemeral;
     private int _step;          // index of the next handshake message, 0..3
     private bool _failed;
 
     /// <summary>A fresh state; <paramref name="ephemeralPrivate"/> is only for test vectors (empty means a fresh ephemeral key).</summary>
     public NoiseXXHandshakeState(bool initiator, CryptoProvider crypto, ReadOnlySpan<byte> staticPrivate, ReadOnlySpan<byte> prologue, ReadOnlySpan<byte> ephemeralPrivate = default)
+        : this(initiator, crypto, crypto.CreateX25519KeyPair(staticPrivate), prologue)
+    {
+        if (!ephemeralPrivate.IsEmpty) _fixedEphemeral = ephemeralPrivate.ToArray();
+    }
+
+    /// <summary>A fresh state that owns <paramref name="staticKey"/> (disposed by <see cref="Split"/> or <see cref="Dispose"/>).</summary>
+    public NoiseXXHandshakeState(bool initiator, CryptoProvider crypto, X25519KeyPair staticKey, ReadOnlySpan<byte> prologue)
     {
         _initiator = initiator;
         _crypto = crypto;
-        staticPrivate.CopyTo(_s);
-        crypto.X25519PublicKey(_s, _sPub);
-        if (!ephemeralPrivate.IsEmpty)
-        {
-            ephemeralPrivate.CopyTo(_e);
-            _fixedEphemeral = true;
-        }
+        _s = staticKey;
         _ss = new NoiseSymmetricState(crypto, "Noise_XX_25519_ChaChaPoly_SHA256"u8);
         _ss.MixHash(prologue);
     }
@@ -49,7 +52,7 @@ internal sealed class NoiseXXHandshakeState
 
     public bool IsMyTurnToWrite => !IsComplete && (_step % 2 == 0) == _initiator;
 
-    public ReadOnlySpan<byte> LocalStaticPublicKey => _sPub;
+    public ReadOnlySpan<byte> LocalStaticPublicKey => _s.PublicKey;
 
     /// <summary>The remote's static X25519 key, known after message 2 (initiator) or 3 (responder).</summary>
     public ReadOnlySpan<byte> RemoteStaticPublicKey => (_initiator ? _step >= 2 : _step >= 3) ? _rs : default;
@@ -66,20 +69,20 @@ internal sealed class NoiseXXHandshakeState
             switch (_step)
             {
                 case 0: // -> e
-                    NewEphemeral();
-                    _ss.MixHash(_ePub);
-                    message = [.. _ePub, .. _ss.EncryptAndHash(payload)];
+                    var e0 = NewEphemeral();
+                    _ss.MixHash(e0.PublicKey);
+                    message = [.. e0.PublicKey, .. _ss.EncryptAndHash(payload)];
                     break;
                 case 1: // <- e, ee, s, es
-                    NewEphemeral();
-                    _ss.MixHash(_ePub);
-                    MixDh(_e, _re);                        // ee
-                    byte[] s = _ss.EncryptAndHash(_sPub);
+                    var e1 = NewEphemeral();
+                    _ss.MixHash(e1.PublicKey);
+                    MixDh(e1, _re);                        // ee
+                    byte[] s = _ss.EncryptAndHash(_s.PublicKey);
                     MixDh(_s, _re);                        // es, from the responder's side
-                    message = [.. _ePub, .. s, .. _ss.EncryptAndHash(payload)];
+                    message = [.. e1.PublicKey, .. s, .. _ss.EncryptAndHash(payload)];
                     break;
                 default: // -> s, se
-                    byte[] s3 = _ss.EncryptAndHash(_sPub);
+                    byte[] s3 = _ss.EncryptAndHash(_s.PublicKey);
                     MixDh(_s, _re);                        // se, from the initiator's side
                     message = [.. s3, .. _ss.EncryptAndHash(payload)];
                     break;
@@ -90,6 +93,7 @@ internal sealed class NoiseXXHandshakeState
         catch
         {
             _failed = true;
+            Dispose();
             throw;
         }
     }
@@ -115,15 +119,15 @@ internal sealed class NoiseXXHandshakeState
                     Require(message, DhLength + DhLength + TagLength + TagLength, 2);
                     message[..DhLength].CopyTo(_re);
                     _ss.MixHash(_re);
-                    MixDh(_e, _re);                        // ee
+                    MixDh(_e!, _re);                       // ee
                     _ss.DecryptAndHash(message.Slice(DhLength, DhLength + TagLength)).CopyTo(_rs, 0);
-                    MixDh(_e, _rs);                        // es, from the initiator's side
+                    MixDh(_e!, _rs);                       // es, from the initiator's side
                     payload = _ss.DecryptAndHash(message[(2 * DhLength + TagLength)..]);
                     break;
                 default: // -> s, se
                     Require(message, DhLength + TagLength + TagLength, 3);
                     _ss.DecryptAndHash(message[..(DhLength + TagLength)]).CopyTo(_rs, 0);
-                    MixDh(_e, _rs);                        // se, from the responder's side
+                    MixDh(_e!, _rs);                       // se, from the responder's side
                     payload = _ss.DecryptAndHash(message[(DhLength + TagLength)..]);
                     break;
             }
@@ -133,6 +137,7 @@ internal sealed class NoiseXXHandshakeState
         catch
         {
             _failed = true;
+            Dispose();
             throw;
         }
     }
@@ -142,21 +147,24 @@ internal sealed class NoiseXXHandshakeState
     {
         if (!IsComplete) throw new InvalidOperationException("The handshake is not complete.");
         var (c1, c2) = _ss.Split();
-        CryptographicOperations.ZeroMemory(_e);
-        CryptographicOperations.ZeroMemory(_s);
+        Dispose();
         return _initiator ? (c1, c2) : (c2, c1);
     }
 
-    private void NewEphemeral()
+    /// <summary>Forgets both private keys (also done by <see cref="Split"/>).</summary>
+    public void Dispose()
     {
-        if (_fixedEphemeral) _crypto.X25519PublicKey(_e, _ePub);
-        else _crypto.GenerateX25519KeyPair(_e, _ePub);
+        _e?.Dispose();
+        _s.Dispose();
     }
 
-    private void MixDh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey)
+    private X25519KeyPair NewEphemeral() =>
+        _e = _fixedEphemeral is { } fixedKey ? _crypto.CreateX25519KeyPair(fixedKey) : _crypto.GenerateX25519KeyPair();
+
+    private void MixDh(X25519KeyPair local, ReadOnlySpan<byte> remotePublicKey)
     {
         Span<byte> shared = stackalloc byte[DhLength];
-        if (!_crypto.TryX25519Agree(privateKey, publicKey, shared))
+        if (!local.TryAgree(remotePublicKey, shared))
             throw new NoiseHandshakeException("The remote sent a low-order X25519 key.");
         _ss.MixKey(shared);
         CryptographicOperations.ZeroMemory(shared);

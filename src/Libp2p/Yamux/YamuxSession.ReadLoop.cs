@@ -1,11 +1,13 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using Libp2p.Core;
 
 namespace Libp2p.Yamux;
 
 // The read loop: parses frames from the connection through one pooled input buffer and dispatches them.
-// Data payloads go straight into the stream's receive buffer (copied from the input buffer, or read
-// directly from the connection when large), so a payload is never staged twice.
+// Data payloads go straight to their destination (YamuxStream.Receive): the application's pending read for what is
+// here already, else the stream's ring, read from the connection directly into place when large (so Noise decrypts
+// into it); so a payload is never staged twice.
 // The input buffer is rented only while it holds bytes: between frames with nothing buffered the loop waits
 // with a zero-byte read (IDuplexStream's contract), so an idle session holds no input buffer.
 public sealed partial class YamuxSession
@@ -115,20 +117,71 @@ public sealed partial class YamuxSession
         if (_streams.Count == 0) SignalPumpLocked();
     }
 
+    /// <summary>
+    /// A frame for a stream. A data frame takes the lock twice (find the stream, take the credit and claim the
+    /// payload's destination; then account for it and apply the flags), three times when part of it went straight to
+    /// the application's pending read and the rest to the ring; any other frame once.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask HandleStreamFrameAsync(YamuxHeader header)
     {
         YamuxStream? stream;
-        lock (SyncRoot) stream = ResolveStreamLocked(header);
-
-        if (header.Type == YamuxFrameType.Data && header.Length > 0)
+        Memory<byte> reader = default, first = default, second = default;
+        bool claimed = false;
+        int remaining = (int)header.Length;
+        bool hasPayload = header.Type == YamuxFrameType.Data && header.Length > 0;
+        lock (SyncRoot)
         {
-            if (stream is null) await SkipInputAsync(header.Length).ConfigureAwait(false);
-            else await ReceiveDataAsync(stream, header.Length).ConfigureAwait(false);
+            stream = ResolveStreamLocked(header);
+            if (stream is not null)
+            {
+                if (!hasPayload) stream.OnFrameLocked(header);
+                else if (stream.TryBeginReceiveLocked(header.Length, out reader) && reader.IsEmpty)
+                    claimed = stream.TryClaimRingLocked(remaining, out first, out second);
+            }
         }
-        if (stream is not null)
+        if (!hasPayload) return;
+        if (!reader.IsEmpty)
         {
-            lock (SyncRoot) stream.OnFrameLocked(header);
+            // Synchronously, what is here already: the input buffer, then what the connection holds.
+            int n = TakeBuffered(reader.Span);
+            if (n < reader.Length && _connection is IBufferedReader buffered)
+            {
+                try { n += buffered.ReadBuffered(reader.Span[n..]); }
+                catch { lock (SyncRoot) stream!.EndReaderFillLocked(0); throw; }
+            }
+            remaining -= n;
+            lock (SyncRoot)
+            {
+                stream!.EndReaderFillLocked(n);
+                if (remaining == 0) stream.OnFrameLocked(header);
+                else claimed = stream.TryClaimRingLocked(remaining, out first, out second);
+            }
+            if (remaining == 0) return;
+        }
+        if (!claimed)
+        {
+            await SkipInputAsync((uint)remaining).ConfigureAwait(false);
+            if (stream is not null)
+            {
+                lock (SyncRoot) stream.OnFrameLocked(header);
+            }
+            return;
+        }
+        bool received = false;
+        try
+        {
+            await ReadPayloadAsync(first).ConfigureAwait(false);
+            if (!second.IsEmpty) await ReadPayloadAsync(second).ConfigureAwait(false);
+            received = true;
+        }
+        finally
+        {
+            lock (SyncRoot)
+            {
+                stream!.EndReceiveLocked(remaining, received);
+                if (received) stream.OnFrameLocked(header);
+            }
         }
     }
 
@@ -170,36 +223,6 @@ public sealed partial class YamuxSession
         if (remoteId ? id <= _highestInboundId : id < _nextStreamId)
             return null;
         throw new YamuxProtocolException($"Frame for stream {id}, which was never opened.");
-    }
-
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask ReceiveDataAsync(YamuxStream stream, uint length)
-    {
-        Memory<byte> first, second;
-        lock (SyncRoot)
-        {
-            if (!stream.TryBeginReceiveLocked(length, out first, out second))
-            {
-                first = default;
-                second = default;
-            }
-        }
-        if (first.IsEmpty)
-        {
-            await SkipInputAsync(length).ConfigureAwait(false);
-            return;
-        }
-        bool received = false;
-        try
-        {
-            await ReadPayloadAsync(first).ConfigureAwait(false);
-            if (!second.IsEmpty) await ReadPayloadAsync(second).ConfigureAwait(false);
-            received = true;
-        }
-        finally
-        {
-            lock (SyncRoot) stream.EndReceiveLocked((int)length, received);
-        }
     }
 
     /// <summary>Buffers until at least <paramref name="count"/> bytes are in the input buffer; false at EOF.</summary>

@@ -100,6 +100,7 @@ public sealed partial class YamuxSession
         Exception? error = null;
         try
         {
+            bool wrote = false; // the previous iteration wrote a batch: let go of the writer role in the next lock
             while (true)
             {
                 byte[]? batch = null;
@@ -110,6 +111,8 @@ public sealed partial class YamuxSession
                 bool close = false;
                 lock (SyncRoot)
                 {
+                    if (wrote) _writing = false;
+                    wrote = false;
                     if (_handoffBatch is not null)
                     {
                         batch = _handoffBatch;
@@ -146,8 +149,8 @@ public sealed partial class YamuxSession
                     if (length > 0) write = _connection.WriteAsync(batch.AsMemory(0, length), _abortWrites.Token);
                     await write.ConfigureAwait(false);
                     ArrayPool<byte>.Shared.Return(batch);
-                    lock (SyncRoot) _writing = false;
                     flushed?.TrySetResult();
+                    wrote = true;
                     continue;
                 }
                 if (close) break;

@@ -7,11 +7,19 @@ namespace Libp2p.Yamux;
 /// A Yamux session (hashicorp yamux spec.md, libp2p <c>/yamux/1.0.0</c>) over one connection.
 /// </summary>
 /// <remarks>
-/// Concurrency model: one lock guards all session and stream state; one async read loop parses frames;
-/// one async write pump is the only writer of the connection (control frames first, then data frames
-/// round-robin over the streams that have both bytes to send and send window). Nothing here owns a thread;
-/// every completion runs its continuation asynchronously, so state changes under the lock never run foreign code.
-/// Split by concern: this file (lifecycle, streams, GoAway), ReadLoop, WritePump, Ping.
+/// <para>Who runs: one async read loop parses frames (ReadLoop); one async write pump, or a stream's own WriteAsync
+/// when the pump is idle, is the only writer of the connection (WritePump); a keep-alive timer pings (Ping).
+/// Nothing here owns a thread.</para>
+/// <para>Locking: one lock, <see cref="SyncRoot"/>, guards all state of the session and of its streams: the stream
+/// table and accept queue (this file), the control-frame queue, send round-robin and writer role (WritePump), the
+/// ping (Ping), and each stream's halves (YamuxStream). Methods named <c>…Locked</c> expect it held. It is never
+/// held across an await or while calling code outside this folder: completions (reads, writes, accepts, pings) run
+/// their continuations asynchronously, and payload bytes are copied outside it (the read loop claims a destination
+/// under the lock, fills it without, then accounts for it under the lock again, and whatever it claimed is kept
+/// from being handed back meanwhile). Costs per frame: a data frame takes the lock twice on receive (claim; account
+/// and apply flags), any other frame once; a write takes it once to queue and once per batch it frames.
+/// (go-yamux has a lock per stream; ours stays single because every frame also touches session state — the send
+/// queue, the control queue — and two lock levels would cost more acquisitions than they save at these counts.)</para>
 /// </remarks>
 public sealed partial class YamuxSession : IAsyncDisposable
 {

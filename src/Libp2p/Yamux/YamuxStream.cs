@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Libp2p.Core;
 
 namespace Libp2p.Yamux;
@@ -8,34 +7,26 @@ namespace Libp2p.Yamux;
 /// framed for the connection, and waits while the peer's window is exhausted (backpressure); a read hands
 /// back buffered bytes and returns window credit as they are consumed.
 /// </summary>
-/// <remarks>All state is guarded by the session lock. This file: lifecycle and the send side; Receive: the read side.</remarks>
+/// <remarks>
+/// State, all guarded by the session lock (see <see cref="YamuxSession"/> for the locking story): the opening
+/// handshake (<see cref="YamuxStreamOpening"/>), and one <see cref="YamuxHalfState"/> per direction, each kept with
+/// the code that uses it: this file holds the identity and the lifecycle (reset, dispose, session end),
+/// Send the send half, Receive the receive half.
+/// </remarks>
 public sealed partial class YamuxStream : IDuplexStream
 {
     private readonly YamuxSession _session;
-    private readonly ReusableValueTaskSource<bool> _writeOp = new();
-
-    private bool _finSent;
-    private bool _finReceived;
-    private bool _ackSent;
-    private bool _removed;
-    private bool _disposed;
-    private Exception? _resetError;   // reset by either side: reads and writes fail at once
-    private Exception? _sessionError; // session ended: writes fail, reads drain what was buffered first
-
-    // The spec's initial window: the peer may have configured more, but only a WindowUpdate says so.
-    private long _sendWindow = YamuxOptions.SpecInitialWindowSize;
-    private ReadOnlyMemory<byte> _pendingWrite;
-    private CancellationTokenRegistration _writeRegistration;
-    private CancellationToken _writeToken;
-
-    internal bool InSendQueue;
-    internal YamuxStream? SendNext;
+    private YamuxStreamOpening _opening;
+    private bool _disposed; // the application let go of it (operations throw ObjectDisposedException)
+    private bool _removed;  // it left the session's table (both halves ended, or the session ended)
+    private Exception? _error; // why a half is Reset or SessionEnded
 
     internal YamuxStream(YamuxSession session, uint id, bool isOutbound)
     {
         _session = session;
         Id = id;
         IsOutbound = isOutbound;
+        _opening = isOutbound ? YamuxStreamOpening.SynSent : YamuxStreamOpening.SynReceived;
         _receiveWindow = session.Options.InitialWindowSize;
         _receiveCredit = _receiveWindow;
         _lastWindowUpdateTimestamp = session.Time.GetTimestamp();
@@ -47,56 +38,6 @@ public sealed partial class YamuxStream : IDuplexStream
     public bool IsOutbound { get; }
 
     private Lock SyncRoot => _session.SyncRoot;
-
-    /// <summary>Bytes the peer still lets us send (tests and diagnostics).</summary>
-    internal long SendWindow { get { lock (SyncRoot) return _sendWindow; } }
-
-    public ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        ValueTask pending;
-        bool direct = false;
-        lock (SyncRoot)
-        {
-            if (_writeOp.IsPending) throw new InvalidOperationException("A write is already in progress on this stream.");
-            ThrowIfCannotWriteLocked();
-            if (buffer.IsEmpty) return default;
-            if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
-            _pendingWrite = buffer;
-            pending = _writeOp.BeginVoid();
-            if (_sendWindow > 0)
-            {
-                // With the pump idle we frame and write our bytes ourselves: no hop to wake it, none to complete us.
-                direct = _session.TryTakeWriterLocked();
-                if (direct) _session.AppendSendLocked(this);
-                else _session.EnqueueSendLocked(this);
-            }
-            if (cancellationToken.CanBeCanceled)
-            {
-                _writeToken = cancellationToken;
-                _writeRegistration = cancellationToken.UnsafeRegister(
-                    static (state, token) => ((YamuxStream)state!).CancelWrite(token), this);
-            }
-        }
-        if (direct) _session.WriteDirect(this);
-        return pending;
-    }
-
-    /// <summary>Sends FIN: the peer reads EOF after our data. Reading goes on.</summary>
-    public ValueTask CloseWriteAsync(CancellationToken cancellationToken = default)
-    {
-        lock (SyncRoot)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_resetError is not null) ExceptionDispatchInfo.Throw(_resetError);
-            if (_finSent) return default;
-            if (_writeOp.IsPending) throw new InvalidOperationException("A write is still in progress on this stream.");
-            if (_sessionError is not null) ExceptionDispatchInfo.Throw(_sessionError);
-            _finSent = true;
-            _session.EnqueueControl(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Fin, Id, 0));
-            RemoveIfClosedLocked();
-        }
-        return default;
-    }
 
     /// <summary>Resets the stream (RST); pending and later reads and writes fail with <see cref="YamuxStreamResetException"/>.</summary>
     public void Abort(Exception? reason = null)
@@ -118,79 +59,29 @@ public sealed partial class YamuxStream : IDuplexStream
         lock (SyncRoot)
         {
             if (_disposed) return default;
-            if (_resetError is null && _sessionError is null && !_finSent)
+            var disposed = new ObjectDisposedException(nameof(YamuxStream));
+            if (_sendState == YamuxHalfState.Open)
             {
-                if (_writeOp.IsPending) CompleteWriteLocked(new ObjectDisposedException(nameof(YamuxStream)));
-                _finSent = true;
-                _session.EnqueueControl(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Fin, Id, 0));
-                RemoveIfClosedLocked();
+                if (_writeOp.IsPending) CompleteWriteLocked(disposed);
+                SendFinLocked();
             }
             _disposed = true;
-            var disposed = new ObjectDisposedException(nameof(YamuxStream));
             if (_writeOp.IsPending) CompleteWriteLocked(disposed);
             if (_readOp.IsPending) CompleteReadLocked(0, disposed);
-            _receiveCount = 0;
-            ReleaseReceiveBufferLocked();
+            DropReceivedLocked();
         }
         return default;
     }
 
-    private void ThrowIfCannotWriteLocked()
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_resetError is not null) ExceptionDispatchInfo.Throw(_resetError);
-        if (_finSent) throw new InvalidOperationException("The write side of this stream is closed.");
-        if (_sessionError is not null) ExceptionDispatchInfo.Throw(_sessionError);
-    }
-
-    private void CancelWrite(CancellationToken token)
-    {
-        lock (SyncRoot)
-        {
-            if (_writeOp.IsPending && _writeToken == token)
-                CompleteWriteLocked(new OperationCanceledException(token));
-        }
-    }
-
-    private void CompleteWriteLocked(Exception? error)
-    {
-        _writeRegistration.Unregister();
-        _writeRegistration = default;
-        _writeToken = default;
-        _pendingWrite = default;
-        if (error is null) _writeOp.TrySetResult(true);
-        else _writeOp.TrySetException(error);
-    }
-
-    internal bool WantsToSendLocked => _writeOp.IsPending && _sendWindow > 0 && !_pendingWrite.IsEmpty;
-
-    /// <summary>Payload bytes the next data frames could carry now (pending write within the window).</summary>
-    internal long SendableBytesLocked => WantsToSendLocked ? Math.Min(_pendingWrite.Length, _sendWindow) : 0;
-
-    /// <summary>Frames as much of the pending write as the window and <paramref name="maxPayload"/> allow; returns bytes written.</summary>
-    internal int WriteDataFrameLocked(Span<byte> destination, int maxPayload)
-    {
-        if (!WantsToSendLocked) return 0;
-        int n = (int)Math.Min(Math.Min(_pendingWrite.Length, _sendWindow), maxPayload);
-        if (n <= 0) return 0;
-        new YamuxHeader(YamuxFrameType.Data, YamuxFlags.None, Id, (uint)n).Write(destination);
-        _pendingWrite.Span[..n].CopyTo(destination[YamuxHeader.Size..]);
-        _pendingWrite = _pendingWrite[n..];
-        _sendWindow -= n;
-        if (_pendingWrite.IsEmpty) CompleteWriteLocked(null);
-        return YamuxHeader.Size + n;
-    }
-
-    /// <summary>Applies the flags and window delta of a frame for this stream (after its payload, if any).</summary>
+    /// <summary>
+    /// Applies the flags and window delta of a frame for this stream, after its payload if it had one
+    /// (a FIN on a data frame ends the data).
+    /// </summary>
     internal void OnFrameLocked(YamuxHeader header)
     {
-        if (header.Type == YamuxFrameType.WindowUpdate && header.Length > 0)
-        {
-            _sendWindow += header.Length;
-            if (_sendWindow > uint.MaxValue)
-                throw new YamuxProtocolException($"Stream {Id}: the peer grew our send window beyond 2^32-1.");
-            if (WantsToSendLocked) _session.EnqueueSendLocked(this);
-        }
+        if ((header.Flags & YamuxFlags.Ack) != 0 && _opening == YamuxStreamOpening.SynSent)
+            _opening = YamuxStreamOpening.Established;
+        if (header.Type == YamuxFrameType.WindowUpdate && header.Length > 0) OnWindowUpdateLocked(header.Length);
         if ((header.Flags & YamuxFlags.Fin) != 0) OnRemoteFinLocked();
         if ((header.Flags & YamuxFlags.Rst) != 0)
             ResetLocked(new YamuxStreamResetException("The stream was reset by the peer."), sendRst: false);
@@ -199,36 +90,42 @@ public sealed partial class YamuxStream : IDuplexStream
     /// <summary>True once, for an inbound stream that has not been ACKed and is still usable.</summary>
     internal bool NeedsAckLocked()
     {
-        if (IsOutbound || _ackSent || _resetError is not null) return false;
-        _ackSent = true;
+        if (_opening != YamuxStreamOpening.SynReceived || _sendState == YamuxHalfState.Reset) return false;
+        _opening = YamuxStreamOpening.Established;
         return true;
     }
 
+    /// <summary>Both halves fail at once; buffered bytes are dropped; the stream leaves the session.</summary>
     private void ResetLocked(Exception error, bool sendRst)
     {
-        if (_resetError is not null) return;
-        _resetError = error;
+        if (_sendState == YamuxHalfState.Reset) return; // both halves are reset together
+        _error = error;
+        _sendState = YamuxHalfState.Reset;
+        _receiveState = YamuxHalfState.Reset;
         if (sendRst) _session.EnqueueControl(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Rst, Id, 0));
         if (_writeOp.IsPending) CompleteWriteLocked(error);
         if (_readOp.IsPending) CompleteReadLocked(0, error);
-        _receiveCount = 0;
-        ReleaseReceiveBufferLocked();
+        DropReceivedLocked();
         RemoveLocked();
     }
 
+    /// <summary>The session ended: open halves fail with <paramref name="closed"/>, but what was received is still read.</summary>
     internal void OnSessionTerminatedLocked(Exception closed)
     {
         _removed = true; // the session dropped its table
-        if (_resetError is not null) return;
-        _sessionError ??= closed;
+        if (_sendState == YamuxHalfState.Reset) return;
+        _error ??= closed;
+        if (_sendState == YamuxHalfState.Open) _sendState = YamuxHalfState.SessionEnded;
+        if (_receiveState == YamuxHalfState.Open) _receiveState = YamuxHalfState.SessionEnded;
         if (_writeOp.IsPending) CompleteWriteLocked(closed);
-        if (_readOp.IsPending) CompleteReadLocked(0, _finReceived ? null : closed);
-        if (_receiveCount == 0) ReleaseReceiveBufferLocked();
+        // A pending read means nothing is buffered: EOF if the peer had finished, else the session's error.
+        if (_readOp.IsPending) CompleteReadLocked(0, _receiveState == YamuxHalfState.Closed ? null : closed);
+        if (_ringCount == 0) ReleaseRingLocked();
     }
 
     private void RemoveIfClosedLocked()
     {
-        if (_finSent && _finReceived) RemoveLocked();
+        if (_sendState != YamuxHalfState.Open && _receiveState != YamuxHalfState.Open) RemoveLocked();
     }
 
     private void RemoveLocked()

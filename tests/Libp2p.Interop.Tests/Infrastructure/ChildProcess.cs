@@ -99,6 +99,16 @@ public sealed class ChildProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Writes one line to the process's standard input.</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await _process.StandardInput.WriteLineAsync(line);
+        await _process.StandardInput.FlushAsync();
+    }
+
+    /// <summary>Closes the process's standard input (EOF).</summary>
+    public void CloseInput() => _process.StandardInput.Close();
+
     /// <summary>Sends SIGINT-like termination: SIGTERM through kill(1), for graceful-shutdown tests.</summary>
     public void Terminate()
     {

@@ -83,6 +83,40 @@ public sealed class JsPeer : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads events until one named <paramref name="name"/> satisfies <paramref name="match"/>.</summary>
+    public async Task<JsonElement> WaitForEventAsync(string name, Func<JsonElement, bool> match, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var left = until - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) throw new TimeoutException($"No matching '{name}' event within {timeout}. stdout:\n{Process.Stdout}\nstderr:\n{Process.Stderr}");
+            var e = await WaitForEventAsync(name, left);
+            if (match(e)) return e;
+        }
+    }
+
+    /// <summary>
+    /// Reads events until <paramref name="condition"/> holds over all events read so far (earlier ones included), so
+    /// nothing that arrived while the test waited for something else is missed.
+    /// </summary>
+    public async Task WaitUntilAsync(Func<IReadOnlyList<JsonElement>, bool> condition, string what, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (!condition(_events))
+        {
+            var left = until - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero) throw new TimeoutException($"js peer: not {what} within {timeout}. stdout:\n{Process.Stdout}\nstderr:\n{Process.Stderr}");
+            string line;
+            try { line = await Process.ReadLineAsync(left); }
+            catch (TimeoutException) { continue; }
+            if (line.StartsWith('{')) _events.Add(Parse(line));
+        }
+    }
+
+    /// <summary>Sends a command line (a JSON object) to the peer's standard input (see interop/js/pubsub.mjs).</summary>
+    public Task SendAsync(string json) => Process.WriteLineAsync(json);
+
     /// <summary>Waits for the process to exit; returns its exit code and every event it printed.</summary>
     public async Task<(int ExitCode, IReadOnlyList<JsonElement> Events)> WaitForExitAsync(TimeSpan timeout)
     {

@@ -20,9 +20,17 @@ public sealed class WasmAppFixture : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>Starts <c>wasm/p2p args…</c> in its own Node process, killed by PID after <paramref name="hardTimeout"/>.</summary>
-    public ChildProcess Start(TimeSpan hardTimeout, params string[] args) =>
-        ChildProcess.Start(Script, args, hardTimeout, RepoPaths.Root);
+    /// <summary>The two backends every Wasm scenario runs with: the JSImport glue and the canonical ABI through jco.</summary>
+    public static TheoryData<string> Abis => new() { "js", "canonical" };
+
+    /// <summary>
+    /// Starts <c>wasm/p2p --abi ABI args…</c> in its own Node process, killed by PID after <paramref name="hardTimeout"/>.
+    /// </summary>
+    public ChildProcess Start(string abi, TimeSpan hardTimeout, params string[] args) =>
+        ChildProcess.Start(Script, ["--abi", abi, .. args], hardTimeout, RepoPaths.Root, NoRebuild);
+
+    /// <summary>The fixture built the app once: a source edited meanwhile must not make each test's wasm/p2p republish it.</summary>
+    private static readonly Dictionary<string, string> NoRebuild = new() { ["LIBP2P_WASM_NO_REBUILD"] = "1" };
 
     public static JsonElement Parse(string line)
     {

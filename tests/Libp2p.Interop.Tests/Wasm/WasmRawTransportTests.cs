@@ -14,11 +14,12 @@ public sealed class WasmRawTransportTests(WasmAppFixture app)
     private static readonly TimeSpan Hard = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Line = TimeSpan.FromSeconds(30);
 
-    [Fact]
-    public async Task Wasm_dials_native_echo_server_and_gets_every_byte_back()
+    [Theory]
+    [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
+    public async Task Wasm_dials_native_echo_server_and_gets_every_byte_back(string abi)
     {
         await using var server = new NativeEchoServer(IPAddress.Loopback);
-        await using var wasm = app.Start(Hard, "raw-dial", $"/ip4/127.0.0.1/tcp/{server.Port}", "--bytes", "3000000");
+        await using var wasm = app.Start(abi, Hard, "raw-dial", $"/ip4/127.0.0.1/tcp/{server.Port}", "--bytes", "3000000");
 
         var dialed = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "dialed"), Line));
         Assert.Equal($"/ip4/127.0.0.1/tcp/{server.Port}", dialed.GetProperty("remote").GetString());
@@ -33,10 +34,11 @@ public sealed class WasmRawTransportTests(WasmAppFixture app)
         lock (server.Accepted) Assert.Contains(server.Accepted, ep => local == $"/ip4/127.0.0.1/tcp/{ep.Port}");
     }
 
-    [Fact]
-    public async Task Native_client_echoes_through_wasm_listener_and_incoming_carries_its_real_address()
+    [Theory]
+    [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
+    public async Task Native_client_echoes_through_wasm_listener_and_incoming_carries_its_real_address(string abi)
     {
-        await using var wasm = app.Start(Hard, "raw-echo-server", "--listen", "/ip4/127.0.0.1/tcp/0");
+        await using var wasm = app.Start(abi, Hard, "raw-echo-server", "--listen", "/ip4/127.0.0.1/tcp/0");
         var listening = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "new-address"), Line));
         var addr = listening.GetProperty("addr").GetString()!;
         Assert.StartsWith("/ip4/127.0.0.1/tcp/", addr);
@@ -64,10 +66,11 @@ public sealed class WasmRawTransportTests(WasmAppFixture app)
         Assert.Equal(addr, incoming.GetProperty("local").GetString());
     }
 
-    [Fact]
-    public async Task Two_listeners_announce_real_ports_self_dial_echoes_and_removal_expires_then_closes()
+    [Theory]
+    [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
+    public async Task Two_listeners_announce_real_ports_self_dial_echoes_and_removal_expires_then_closes(string abi)
     {
-        await using var wasm = app.Start(Hard, "lifecycle");
+        await using var wasm = app.Start(abi, Hard, "lifecycle");
         Assert.Equal(0, await wasm.WaitForExitAsync(Hard));
         var lines = wasm.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(WasmAppFixture.Parse).ToList();
         string Event(int i) => lines[i].GetProperty("event").GetString()!;
@@ -89,11 +92,12 @@ public sealed class WasmRawTransportTests(WasmAppFixture app)
         Assert.Equal("address-expired", Event(5));
     }
 
-    [Fact]
-    public async Task Wasm_dials_native_server_over_ipv6_loopback()
+    [Theory]
+    [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
+    public async Task Wasm_dials_native_server_over_ipv6_loopback(string abi)
     {
         await using var server = new NativeEchoServer(IPAddress.IPv6Loopback);
-        await using var wasm = app.Start(Hard, "raw-dial", $"/ip6/::1/tcp/{server.Port}", "--bytes", "100000");
+        await using var wasm = app.Start(abi, Hard, "raw-dial", $"/ip6/::1/tcp/{server.Port}", "--bytes", "100000");
         var dialed = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "dialed"), Line));
         Assert.Equal($"/ip6/::1/tcp/{server.Port}", dialed.GetProperty("remote").GetString());
         Assert.StartsWith("/ip6/::1/tcp/", dialed.GetProperty("local").GetString());
@@ -102,10 +106,11 @@ public sealed class WasmRawTransportTests(WasmAppFixture app)
         Assert.Equal(0, await wasm.WaitForExitAsync(Line));
     }
 
-    [Fact]
-    public async Task Dns4_localhost_resolves_through_ip_name_lookup_and_dials()
+    [Theory]
+    [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
+    public async Task Dns4_localhost_resolves_through_ip_name_lookup_and_dials(string abi)
     {
-        await using (var resolve = app.Start(Hard, "resolve", "/dns4/localhost"))
+        await using (var resolve = app.Start(abi, Hard, "resolve", "/dns4/localhost"))
         {
             var resolved = WasmAppFixture.Parse(await resolve.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "resolved"), Line));
             var addrs = resolved.GetProperty("addrs").EnumerateArray().Select(a => a.GetString()).ToList();
@@ -115,40 +120,44 @@ public sealed class WasmRawTransportTests(WasmAppFixture app)
         }
 
         await using var server = new NativeEchoServer(IPAddress.Loopback);
-        await using var wasm = app.Start(Hard, "raw-dial", $"/dns4/localhost/tcp/{server.Port}", "--bytes", "1000");
+        await using var wasm = app.Start(abi, Hard, "raw-dial", $"/dns4/localhost/tcp/{server.Port}", "--bytes", "1000");
         var dialed = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "dialed"), Line));
         Assert.Equal($"/ip4/127.0.0.1/tcp/{server.Port}", dialed.GetProperty("remote").GetString());
         Assert.Equal(0, await wasm.WaitForExitAsync(Line));
     }
 
-    [Fact]
-    public async Task Refused_dial_exits_1_with_the_error_code_named()
+    [Theory]
+    [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
+    public async Task Refused_dial_exits_1_with_the_error_code_named(string abi)
     {
         int port = NativeEchoServer.FreePort();
-        await using var wasm = app.Start(Hard, "raw-dial", $"/ip4/127.0.0.1/tcp/{port}");
+        await using var wasm = app.Start(abi, Hard, "raw-dial", $"/ip4/127.0.0.1/tcp/{port}");
         Assert.Equal(1, await wasm.WaitForExitAsync(Hard));
         Assert.Contains("connection-refused", wasm.Stderr);
         Assert.Contains("TransportException", wasm.Stderr);
         Assert.Single(wasm.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    [Fact]
-    public async Task Port_zero_is_not_dialable()
+    [Theory]
+    [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
+    public async Task Port_zero_is_not_dialable(string abi)
     {
-        await using var wasm = app.Start(Hard, "raw-dial", "/ip4/127.0.0.1/tcp/0");
+        await using var wasm = app.Start(abi, Hard, "raw-dial", "/ip4/127.0.0.1/tcp/0");
         Assert.Equal(1, await wasm.WaitForExitAsync(Hard));
         Assert.Contains("TransportNotSupportedException", wasm.Stderr);
     }
 
     [Theory]
-    [InlineData("raw-dial", "/ip4/127.0.0.1/tcp/4001", "Dialing")]
-    [InlineData("raw-echo-server", "--listen", "Binding")]
-    public async Task Without_the_network_capability_dial_and_listen_fail_with_access_denied(string command, string arg, string operation)
+    [InlineData("js", "raw-dial", "/ip4/127.0.0.1/tcp/4001", "Dialing")]
+    [InlineData("js", "raw-echo-server", "--listen", "Binding")]
+    [InlineData("canonical", "raw-dial", "/ip4/127.0.0.1/tcp/4001", "Dialing")]
+    [InlineData("canonical", "raw-echo-server", "--listen", "Binding")]
+    public async Task Without_the_network_capability_dial_and_listen_fail_with_access_denied(string abi, string command, string arg, string operation)
     {
         string[] args = command == "raw-echo-server"
             ? ["--deny-network", command, arg, "/ip4/127.0.0.1/tcp/0"]
             : ["--deny-network", command, arg];
-        await using var wasm = app.Start(Hard, args);
+        await using var wasm = app.Start(abi, Hard, args);
         Assert.Equal(1, await wasm.WaitForExitAsync(Hard));
         var error = WasmAppFixture.Parse(wasm.Stderr.Trim());
         Assert.Equal("NetworkAccessDeniedException", error.GetProperty("error").GetString());
@@ -159,11 +168,12 @@ public sealed class WasmRawTransportTests(WasmAppFixture app)
         Assert.Contains("--wasi tcp=", message);
     }
 
-    [Fact]
-    public async Task Ping_pong_over_native_echo_completes()
+    [Theory]
+    [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
+    public async Task Ping_pong_over_native_echo_completes(string abi)
     {
         await using var server = new NativeEchoServer(IPAddress.Loopback);
-        await using var wasm = app.Start(Hard, "raw-ping", $"/ip4/127.0.0.1/tcp/{server.Port}", "--count", "200");
+        await using var wasm = app.Start(abi, Hard, "raw-ping", $"/ip4/127.0.0.1/tcp/{server.Port}", "--count", "200");
         var ping = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "ping"), Line));
         Assert.Equal(200, ping.GetProperty("count").GetInt32());
         Assert.Equal(0, await wasm.WaitForExitAsync(Line));

@@ -12,10 +12,11 @@ public sealed class WasmSecurityTests(WasmAppFixture app)
     private static readonly TimeSpan Hard = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan T = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public async Task Tls_is_refused_inside_wasm_with_one_line_that_says_why()
+    [Theory]
+    [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
+    public async Task Tls_is_refused_inside_wasm_with_one_line_that_says_why(string abi)
     {
-        await using var ping = app.Start(Hard, "ping", "/ip4/127.0.0.1/tcp/9/p2p/" + PrivateKey.Generate().ToPeerId(), "--count", "1", "--security", "tls");
+        await using var ping = app.Start(abi, Hard, "ping", "/ip4/127.0.0.1/tcp/9/p2p/" + PrivateKey.Generate().ToPeerId(), "--count", "1", "--security", "tls");
         Assert.Equal(1, await ping.WaitForExitAsync(T));
         var line = Assert.Single(ping.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("p2p: ", line);

@@ -19,6 +19,8 @@ public class Libp2pExceptionTests
     {
         var exceptionTypes = typeof(Libp2pException).Assembly.GetTypes()
             .Concat(typeof(WasiTcpTransport).Assembly.GetTypes())
+            .Concat(typeof(Libp2p.PubSub.PubSubProtocolException).Assembly.GetTypes())
+            .Concat(typeof(Libp2p.Daemon.Control.ControlProtocolException).Assembly.GetTypes())
             .Where(t => typeof(Exception).IsAssignableFrom(t))
             .ToList();
 

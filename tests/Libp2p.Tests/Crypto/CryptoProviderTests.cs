@@ -1,16 +1,20 @@
 using System.Security.Cryptography;
 using Libp2p.Crypto;
+using Libp2p.Crypto.OpenSsl;
 
 namespace Libp2p.Tests.Crypto;
 
 public class CryptoProviderTests
 {
-    public static TheoryData<string> Providers => new() { "bcl", "bouncycastle" };
+    public static TheoryData<string> Providers => new() { "bcl", "bouncycastle", "managed", "managed-scalar", "managed-vector" };
 
-    private static CryptoProvider Get(string name) => name switch
+    private static ChaCha20Poly1305Cipher Create(string name, byte[] key) => name switch
     {
-        "bcl" => BclCryptoProvider.Instance,
-        "bouncycastle" => CryptoProvider.Managed,
+        "bcl" => BclCryptoProvider.Instance.CreateChaCha20Poly1305(key),
+        "bouncycastle" => CryptoProvider.BouncyCastle.CreateChaCha20Poly1305(key),
+        "managed" => CryptoProvider.Managed.CreateChaCha20Poly1305(key),
+        "managed-scalar" => new ManagedChaCha20Poly1305Cipher(key, vectors: false),
+        "managed-vector" => new ManagedChaCha20Poly1305Cipher(key, vectors: true),
         _ => throw new ArgumentException(name),
     };
 
@@ -43,7 +47,7 @@ public class CryptoProviderTests
     [MemberData(nameof(Providers))]
     public void ChaChaPolyMatchesRfc8439AppendixA5(string provider)
     {
-        using var cipher = Get(provider).CreateChaCha20Poly1305(A5Key);
+        using var cipher = Create(provider, A5Key);
         var sealedBytes = new byte[A5Plaintext.Length + 16];
         cipher.Seal(A5Nonce, A5Ad, A5Plaintext, sealedBytes);
         Assert.Equal(A5Sealed, sealedBytes);
@@ -57,7 +61,7 @@ public class CryptoProviderTests
     [MemberData(nameof(Providers))]
     public void TamperedCiphertextTagOrAdIsRejected(string provider)
     {
-        using var cipher = Get(provider).CreateChaCha20Poly1305(A5Key);
+        using var cipher = Create(provider, A5Key);
         var opened = new byte[A5Plaintext.Length];
         foreach (int index in new[] { 0, 100, A5Sealed.Length - 1 })
         {
@@ -85,7 +89,7 @@ public class CryptoProviderTests
         var ad = RandomNumberGenerator.GetBytes(length % 40);
         var plaintext = RandomNumberGenerator.GetBytes(length);
         using var bcl = BclCryptoProvider.Instance.CreateChaCha20Poly1305(key);
-        using var bc = CryptoProvider.Managed.CreateChaCha20Poly1305(key);
+        using var bc = CryptoProvider.BouncyCastle.CreateChaCha20Poly1305(key);
 
         for (ulong nonce = 0; nonce < 3; nonce++)
         {
@@ -113,9 +117,12 @@ public class CryptoProviderTests
     }
 
     [Fact]
-    public void DefaultIsBclWhereSupported()
+    public void DefaultIsOpenSslWhereLibcryptoLoadsElseBclElseManaged()
     {
-        Assert.Equal(ChaCha20Poly1305.IsSupported ? "bcl" : "bouncycastle", CryptoProvider.Default.Name);
+        string expected = !ChaCha20Poly1305.IsSupported ? "managed" : LibCrypto.IsAvailable ? "openssl" : "bcl";
+        Assert.Equal(expected, CryptoProvider.Default.Name);
+        Assert.Equal("managed", CryptoProvider.Managed.Name);
+        Assert.Equal("bouncycastle", CryptoProvider.BouncyCastle.Name);
     }
 
     [Fact]

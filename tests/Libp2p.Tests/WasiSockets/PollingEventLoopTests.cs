@@ -137,4 +137,39 @@ public class PollingEventLoopTests
         host.Run(Task.CompletedTask);
         Assert.Equal(polls, host.Backend.PollCalls.Count);
     }
+    [Fact]
+    public void An_idle_loop_blocks_until_the_next_timer_instead_of_waking_every_few_milliseconds()
+    {
+        var host = new Host();
+        using var idle = new Pollable(host.Backend, host.Backend.NewPollable()); // never ready
+        var wait = host.Loop.WaitAsync(idle).AsTask();
+        var delay = Task.Delay(TimeSpan.FromSeconds(1), host.Loop.TimeProvider);
+        host.Run(delay);
+        Assert.False(wait.IsCompleted);
+        // One second with a connection waiting: a few blocking turns (each at most MaxBlock), not a wake-up every 4 ms.
+        Assert.InRange(host.Loop.Turns, 1, 2 + (int)(TimeSpan.FromSeconds(1) / PollingEventLoop.MaxBlock) + 2);
+        Assert.True(host.Loop.BlockingTurns >= 1);
+    }
+
+    [Fact]
+    public void Many_waiters_complete_exactly_when_ready_and_cancelled_ones_leave_the_poll_list()
+    {
+        var host = new Host();
+        var pollables = Enumerable.Range(0, 20).Select(_ => new Pollable(host.Backend, host.Backend.NewPollable())).ToArray();
+        using var cts = new CancellationTokenSource();
+        var waits = pollables.Select((p, i) => host.Loop.WaitAsync(p, i % 5 == 0 ? cts.Token : default).AsTask()).ToArray();
+        cts.Cancel(); // 0, 5, 10, 15 leave from the middle of the waiter array
+        int[] ready = [3, 7, 19, 11];
+        foreach (int i in ready) host.Backend.ReadyHandles.Add(pollables[i].Handle);
+        host.Run(Task.WhenAll(ready.Select(i => waits[i])));
+        for (int i = 0; i < pollables.Length; i++)
+        {
+            if (i % 5 == 0) Assert.True(waits[i].IsCanceled, $"wait {i} should be cancelled");
+            else if (ready.Contains(i)) Assert.True(waits[i].IsCompletedSuccessfully, $"wait {i} should be complete");
+            else Assert.False(waits[i].IsCompleted, $"wait {i} completed although its pollable never was ready");
+        }
+        var cancelled = Enumerable.Range(0, 4).Select(k => pollables[5 * k].Handle).ToHashSet();
+        Assert.All(host.Backend.PollCalls, call => Assert.DoesNotContain(call, h => cancelled.Contains(h)));
+        Assert.Equal(pollables.Length - 4 - ready.Length, host.Loop.WaitingCount);
+    }
 }

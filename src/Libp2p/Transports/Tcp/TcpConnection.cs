@@ -49,7 +49,16 @@ public sealed class TcpConnection : IRawConnection
                 // (data, EOF or error) and wait again when there is none; a few retries at most, then behave as before.
                 for (int attempt = 0; ; attempt++)
                 {
-                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken).ConfigureAwait(false);
+                    var wait = _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, cancellationToken);
+                    if (wait.IsCompleted)
+                    {
+                        // Completed at once: the socket layer's one-byte peek found data (or EOF, or an error, which
+                        // the result throws). Only wake-ups through the event loop can be spurious, so only they
+                        // pay for the poll below — a busy connection does one syscall per zero-byte read, not two.
+                        wait.GetAwaiter().GetResult();
+                        return 0;
+                    }
+                    await wait.ConfigureAwait(false);
                     if (attempt == MaxSpuriousWakeups || _socket.Poll(0, SelectMode.SelectRead)) return 0;
                 }
             }

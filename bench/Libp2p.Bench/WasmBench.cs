@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Libp2p.Identity;
+using Libp2p.Multiformats;
+
+namespace Libp2p.Bench;
+
+/// <summary>The <c>wasm</c> section's figures for one backend (<c>--abi js|canonical</c>).</summary>
+public sealed class WasmAbiFigures(string abi)
+{
+    public string Abi { get; } = abi;
+    /// <summary>raw-dial through a native echo server, 16 MiB each way at once: MB/s of one direction.</summary>
+    public double RawEchoMBps { get; set; } = double.NaN;
+    public Throughput? NativeToWasm { get; set; }
+    public double SetupMedianMs { get; set; } = double.NaN;
+}
+
+/// <summary>
+/// The stack inside WebAssembly (<c>wasm/p2p</c>: browser-wasm under Node, wasi:sockets from jco's preview2-shim),
+/// with both backends: the raw WASI echo ceiling (our transport with nothing above it), native→Wasm <c>/perf</c>,
+/// dial-to-first-ping from Wasm, Wasm↔js-libp2p <c>/perf</c>, and the RSS an idle connection costs a Wasm listener.
+/// </summary>
+public static class WasmBench
+{
+    public static readonly string[] Abis = ["js", "canonical"];
+    private static readonly TimeSpan ChildTimeout = TimeSpan.FromMinutes(10);
+
+    public static string Script => Path.Combine(Peers.RepoRoot, "wasm", "p2p");
+
+    /// <summary><c>wasm/p2p --build-only</c> (publishes the app and generates jco's bindings when stale).</summary>
+    public static async Task BuildAsync()
+    {
+        await using var build = Child.Start("wasm/p2p --build-only", Script, ["--build-only"], TimeSpan.FromMinutes(15), Peers.RepoRoot);
+        if (await build.WaitForExitAsync(TimeSpan.FromMinutes(15)) != 0) throw new InvalidOperationException("wasm/p2p --build-only failed:\n" + build.Stderr);
+    }
+
+    private static Child Start(string abi, string name, IEnumerable<string> args, bool keepLines = true) =>
+        Child.Start($"wasm/p2p --abi {abi} {name}", Script, ["--abi", abi, name, .. args], ChildTimeout, Peers.RepoRoot, keepLines);
+
+    /// <summary>The ceiling: 16 MiB each way at once through a native echo server, no libp2p. MB/s of one direction.</summary>
+    public static async Task<double> RawEchoAsync(string abi, long bytes)
+    {
+        await using var echo = new EchoServer();
+        await using var wasm = Start(abi, "raw-dial", [$"/ip4/127.0.0.1/tcp/{echo.Port}", "--bytes", bytes.ToString(CultureInfo.InvariantCulture)]);
+        var e = await wasm.WaitForEventAsync("echo", ChildTimeout);
+        if (!e.GetProperty("ok").GetBoolean()) throw new InvalidOperationException("raw echo came back wrong");
+        return e.GetProperty("mib_per_s").GetDouble() * 1.048576;
+    }
+
+    /// <summary>A Wasm listener (<c>listen --perf --json</c>) and its /ip4/127.0.0.1 address with /p2p.</summary>
+    public static async Task<Listener> StartListenerAsync(string abi, bool perf = true, bool keepLines = true)
+    {
+        var child = Start(abi, "listen", perf ? ["--perf", "--json"] : ["--json"], keepLines);
+        try
+        {
+            var ev = await child.WaitForEventAsync("listening", Peers.StartTimeout * 2);
+            var tcp = ev.GetProperty("addrs").EnumerateArray().Select(a => a.GetString()!)
+                .First(a => a.StartsWith("/ip4/127.0.0.1/tcp/", StringComparison.Ordinal));
+            return new Listener(child, Multiaddr.Parse(tcp).WithPeerId(Identity.PeerId.Parse(ev.GetProperty("peerId").GetString()!)));
+        }
+        catch
+        {
+            await child.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Wasm dials <paramref name="target"/> <paramref name="count"/> times: connect, upgrade, first ping, close.</summary>
+    public static async Task<JsonElement> SetupFromWasmAsync(string abi, Multiaddr target, int count)
+    {
+        await using var wasm = Start(abi, "bench-setup", [target.ToString(), "--count", count.ToString(CultureInfo.InvariantCulture)]);
+        return await wasm.WaitForEventAsync("setup", ChildTimeout);
+    }
+
+    /// <summary>Wasm dials <paramref name="target"/> and runs /perf up and down (after a warm-up).</summary>
+    public static async Task<Throughput> PerfFromWasmAsync(string abi, Multiaddr target, long bytes, int runs)
+    {
+        await using var wasm = Start(abi, "bench-perf", [target.ToString(), "--bytes", bytes.ToString(CultureInfo.InvariantCulture),
+            "--runs", runs.ToString(CultureInfo.InvariantCulture)]);
+        var e = await wasm.WaitForEventAsync("perf", ChildTimeout);
+        return new Throughput(e.GetProperty("upload_mbps").GetDouble(), e.GetProperty("download_mbps").GetDouble());
+    }
+
+    /// <summary>ChaCha20-Poly1305 inside Wasm, per implementation: "impl mib/s, ...".</summary>
+    public static async Task<string> CipherAsync(string abi)
+    {
+        await using var wasm = Start(abi, "bench-cipher", ["--mib", "16"]);
+        var parts = new List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            var e = await wasm.WaitForEventAsync("cipher", ChildTimeout);
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{e.GetProperty("impl").GetString()} {e.GetProperty("mib_per_s").GetDouble():0.0} MiB/s"));
+            if (i == 0) parts.Add($"Vector128 accelerated: {e.GetProperty("vector128_accelerated").GetBoolean()}");
+        }
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>A Wasm listener holding <paramref name="count"/> idle upgraded connections from a native host: its RSS growth per connection.</summary>
+    public static async Task<(int Opened, int Seen, long RssBefore, long RssAfter)> IdleAsync(string abi, int count, Action<string> progress)
+    {
+        await using var listener = await StartListenerAsync(abi, perf: false, keepLines: false);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // start-up allocations settle
+        long before = listener.Process.ReadRssBytes();
+        await using var host = Peers.CreateHost();
+        var address = listener.Address.WithoutPeerId();
+        int next = -1, failures = 0;
+        async Task Worker()
+        {
+            while (Interlocked.Increment(ref next) is var i && i < count)
+            {
+                try { await host.DialAsync(address).AsTask().WaitAsync(TimeSpan.FromSeconds(60)); }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    if (Interlocked.Increment(ref failures) <= 3) progress($"dial {i} failed: {e.GetType().Name}: {e.Message}");
+                }
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Worker()));
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 60;
+        while (listener.Process.ConnectionOpens < host.ConnectionCount && Stopwatch.GetTimestamp() < deadline)
+            await Task.Delay(100);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // identify exchanges settle
+        long after = listener.Process.ReadRssBytes();
+        return (host.ConnectionCount, listener.Process.ConnectionOpens, before, after);
+    }
+
+    /// <summary>A plain echo server on System.Net.Sockets: echoes until EOF, then half-closes.</summary>
+    private sealed class EchoServer : IAsyncDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _accepting;
+
+        public EchoServer()
+        {
+            _listener.Start();
+            _accepting = AcceptAsync();
+        }
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        private async Task AcceptAsync()
+        {
+            try
+            {
+                while (true) _ = EchoAsync(await _listener.AcceptSocketAsync(_stop.Token));
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException) { }
+        }
+
+        private async Task EchoAsync(Socket socket)
+        {
+            using var s = socket;
+            s.NoDelay = true;
+            var buffer = new byte[64 * 1024];
+            try
+            {
+                while (true)
+                {
+                    int n = await s.ReceiveAsync(buffer, _stop.Token);
+                    if (n == 0) break;
+                    await s.SendAsync(buffer.AsMemory(0, n), _stop.Token);
+                }
+                s.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException) { }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            await _accepting;
+            _stop.Dispose();
+        }
+    }
+}

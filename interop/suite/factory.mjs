@@ -1,0 +1,237 @@
+// The DaemonFactory the suite drives: its "go" slot is our daemon (`p2p daemon`, natively or inside Wasm), its
+// "js" slot a js-libp2p daemon (js-daemon.mjs). Every daemon is its own process with a hard timeout, killed by PID.
+// A daemon that refuses an option (exit code 2, "unsupported" on stderr) becomes the suite's UnsupportedError.
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createClient } from '@libp2p/daemon-client'
+import { UnsupportedError } from '@libp2p/interop'
+import { multiaddr } from '@multiformats/multiaddr'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+/**
+ * THE list of tests in which our node takes part and that are expected to fail: [full title, reason] (the full title
+ * is the describe titles and the test title joined by spaces, as mocha's fullTitle() gives them), or
+ * [full title, reason, 'wasm'] for a failure expected in the Wasm run only. Only groups whose protocol is still open
+ * belong here; remove a line when its protocol lands. A test listed here that passes is reported as an unexpected
+ * pass and fails the run, so the list cannot go stale.
+ */
+const DHT = 'DHT: no Kademlia DHT in the .NET stack yet, `p2p daemon --dht` is unsupported'
+const PUBSUB = 'pubsub: no floodsub/gossipsub in the .NET stack yet, `p2p daemon --pubsub` is unsupported'
+const TLS_IN_WASM = 'TLS inside Wasm: no platform TLS in browser-wasm, `wasm/p2p daemon --security tls` is unsupported (docs/security.md)'
+const RELAY = 'circuit relay v2: no relay transport or server in the .NET stack yet'
+
+export const expectedFailures = [
+  ['go to go over relay go connects', RELAY],
+  ['go to go over relay go fails to connect without a reservation', RELAY],
+  ['go to go over relay js connects', RELAY],
+  ['go to go over relay js fails to connect without a reservation', RELAY],
+  ['go to js over relay go connects', RELAY],
+  ['go to js over relay go fails to connect without a reservation', RELAY],
+  ['go to js over relay js connects', RELAY],
+  ['go to js over relay js fails to connect without a reservation', RELAY],
+  ['js to go over relay go connects', RELAY],
+  ['js to go over relay go fails to connect without a reservation', RELAY],
+  ['js to go over relay js connects', RELAY],
+  ['js to js over relay go connects', RELAY],
+  ['js to js over relay go fails to connect without a reservation', RELAY],
+  ['dht.contentFetching go peer to go peer', DHT],
+  ['dht.contentFetching go peer to js peer', DHT],
+  ['dht.contentFetching js peer to go peer', DHT],
+  ['dht.contentRouting go peer to js peer', DHT],
+  ['dht.contentRouting js peer to go peer', DHT],
+  ['dht.peerRouting go peer to go peer', DHT],
+  ['dht.peerRouting go peer to js peer', DHT],
+  ['dht.peerRouting js peer to go peer', DHT],
+  ['pubsub.floodSub go peer to go peer', PUBSUB],
+  ['pubsub.floodSub go peer to js peer', PUBSUB],
+  ['pubsub.floodSub js peer to go peer', PUBSUB],
+  ['ed25519/tls/mplex echo go sender to js listener', TLS_IN_WASM, 'wasm'],
+  ['ed25519/tls/mplex echo js sender to go listener', TLS_IN_WASM, 'wasm'],
+  ['ed25519/tls/yamux echo go sender to js listener', TLS_IN_WASM, 'wasm'],
+  ['ed25519/tls/yamux echo js sender to go listener', TLS_IN_WASM, 'wasm'],
+  ['rsa/tls/mplex echo go sender to js listener', TLS_IN_WASM, 'wasm'],
+  ['rsa/tls/mplex echo js sender to go listener', TLS_IN_WASM, 'wasm'],
+  ['rsa/tls/yamux echo go sender to js listener', TLS_IN_WASM, 'wasm'],
+  ['rsa/tls/yamux echo js sender to go listener', TLS_IN_WASM, 'wasm'],
+  ['secp256k1/tls/mplex echo go sender to js listener', TLS_IN_WASM, 'wasm'],
+  ['secp256k1/tls/mplex echo js sender to go listener', TLS_IN_WASM, 'wasm'],
+  ['secp256k1/tls/yamux echo go sender to js listener', TLS_IN_WASM, 'wasm'],
+  ['secp256k1/tls/yamux echo js sender to go listener', TLS_IN_WASM, 'wasm'],
+];
+
+/** The expected failures of a run with our daemon built as <code>daemon</code> ('native' or 'wasm'): full title → reason. */
+export function expectedFailuresFor (daemon) {
+  return new Map(expectedFailures.filter(([, , only]) => only == null || only === daemon).map(([name, reason]) => [name, reason]))
+}
+
+// What the factory saw, for the reporter: UnsupportedError messages (a skipped test's reason) and hard timeouts.
+export const events = { unsupported: [], hardTimeouts: [] }
+
+const config = {
+  goDaemon: 'native', // or 'wasm'
+  p2pCommand: null, // [executable, ...args] that runs `p2p`
+  wasmCommand: null, // [executable, ...args] that runs `wasm/p2p`
+  logDir: path.join(here, 'logs'),
+  startTimeoutMs: 20_000,
+  hardTimeoutMs: 120_000,
+  stopTimeoutMs: 12_000
+}
+
+export function configure (settings) {
+  Object.assign(config, settings)
+  fs.mkdirSync(config.logDir, { recursive: true })
+}
+
+const children = new Set()
+let spawned = 0
+
+/**
+ * Kills every daemon still running (by PID) and returns how many there were. The warm spare is not a daemon yet:
+ * it is killed too only with <code>includeSpare</code> (at the end of the run).
+ */
+export function killAll ({ includeSpare = false } = {}) {
+  let left = 0
+  for (const child of [...children]) {
+    if (child === spare?.child && !includeSpare) continue
+    left += child === spare?.child ? 0 : 1
+    try { process.kill(child.pid, 'SIGKILL') } catch {}
+    children.delete(child)
+  }
+  if (includeSpare) spare = null
+  return left
+}
+
+export const factory = {
+  async spawn (options) {
+    if (options.type === 'go') return spawnOurs(options)
+    return spawnJs(options)
+  }
+}
+
+// One js daemon process kept ready (modules loaded, waiting for its options on stdin): Node takes ~2 s to load
+// js-libp2p, most of a test's set-up otherwise.
+let spare = null
+
+/** Starts the first spare js daemon and waits until it has loaded js-libp2p (so the first test does not pay for it). */
+export async function warmUp (timeoutMs = 60_000) {
+  spare ??= launch('js', [process.execPath, path.join(here, 'js-daemon.mjs'), '--warm'])
+  const warm = new Promise(resolve => { spare.onMessage = (msg) => { if (msg.event === 'warm') resolve(true) } })
+  const timer = new Promise(resolve => setTimeout(() => resolve(false), timeoutMs).unref())
+  return Promise.race([warm, timer, spare.exited.then(() => false)])
+}
+
+function spawnJs (options) {
+  let proc = spare
+  if (proc == null || proc.child.exitCode != null || proc.child.signalCode != null) {
+    proc = launch('js', [process.execPath, path.join(here, 'js-daemon.mjs'), '--warm'])
+  }
+  spare = launch('js', [process.execPath, path.join(here, 'js-daemon.mjs'), '--warm'])
+  proc.log.write(`# options ${JSON.stringify(options)}\n`)
+  proc.child.stdin.write(JSON.stringify(options) + '\n')
+  return whenReady(proc, true)
+}
+
+async function spawnOurs (options) {
+  if (options.transport != null && options.transport !== 'tcp') {
+    throw unsupported(`${options.transport}: the .NET daemon has the TCP transport only`)
+  }
+  const args = ['daemon', '--control', '/ip4/127.0.0.1/tcp/0']
+  if (options.noListen === true) args.push('--no-listen')
+  else args.push('--listen', '/ip4/127.0.0.1/tcp/0')
+  if (options.key != null) args.push('--key', options.key)
+  if (options.encryption != null) args.push('--security', options.encryption)
+  if (options.muxer != null) args.push('--muxer', options.muxer)
+  if (options.dht === true) args.push('--dht')
+  if (options.pubsub === true) args.push('--pubsub', options.pubsubRouter ?? 'gossipsub')
+  if (options.relay === true) args.push('--relay')
+  const wasm = config.goDaemon === 'wasm'
+  const proc = launch(wasm ? 'dotnet-wasm' : 'dotnet', [...(wasm ? config.wasmCommand : config.p2pCommand), ...args])
+  proc.log.write(`# options ${JSON.stringify(options)}\n`)
+  // Inside Wasm there are no POSIX signals: the Node host is ended by the signal itself, not with exit code 0.
+  return whenReady(proc, !wasm)
+}
+
+function unsupported (message) {
+  events.unsupported.push(message)
+  return new UnsupportedError(message)
+}
+
+/** Starts a daemon process: output to its log file, a line reader on stdout, the exit recorded. */
+function launch (kind, [file, ...args]) {
+  const n = ++spawned
+  const log = fs.createWriteStream(path.join(config.logDir, `${String(n).padStart(3, '0')}-${kind}.log`))
+  log.write(`$ ${[file, ...args].join(' ')}\n`)
+  const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'] })
+  children.add(child)
+  child.stdin.on('error', () => {}) // a daemon that exited early; its exit says why
+  const t0 = Date.now()
+  const since = () => `${Date.now() - t0} ms`
+  const proc = { kind, n, log, child, since, stderr: '', onMessage: null, hard: null }
+  proc.exited = new Promise(resolve => {
+    child.on('exit', (code, signal) => {
+      children.delete(child)
+      clearTimeout(proc.hard)
+      log.end(`# exit code=${code} signal=${signal} at ${since()}\n`)
+      resolve({ code, signal })
+    })
+  })
+  child.stderr.on('data', buf => { proc.stderr += buf; log.write(buf) })
+  let pending = ''
+  child.stdout.on('data', buf => {
+    log.write(buf)
+    pending += buf
+    let nl
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl)
+      pending = pending.slice(nl + 1)
+      try { proc.onMessage?.(JSON.parse(line)) } catch {}
+    }
+  })
+  return proc
+}
+
+/** Waits for the daemon's ready line; from then on it has a hard lifetime limit and is stopped by PID. */
+function whenReady (proc, expectCleanExit) {
+  const { kind, n, log, child } = proc
+  proc.hard = setTimeout(() => {
+    events.hardTimeouts.push(`${kind} daemon #${n} (pid ${child.pid}) still ran after ${config.hardTimeoutMs} ms: killed`)
+    try { process.kill(child.pid, 'SIGKILL') } catch {}
+  }, config.hardTimeoutMs)
+  proc.hard.unref()
+  let startTimedOut = false
+  const startTimer = setTimeout(() => {
+    startTimedOut = true
+    try { process.kill(child.pid, 'SIGKILL') } catch {}
+  }, config.startTimeoutMs)
+  const ready = new Promise((resolve, reject) => {
+    proc.onMessage = (msg) => {
+      if (msg.event !== 'daemon') return
+      log.write(`# ready at ${proc.since()}\n`)
+      resolve(msg)
+    }
+    proc.exited.then(({ code, signal }) => {
+      const said = proc.stderr.trim().split('\n').filter(Boolean).pop() ?? ''
+      if (code === 2 && /unsupported/.test(proc.stderr)) reject(unsupported(`${kind}: ${said}`))
+      else if (startTimedOut) reject(new Error(`${kind} daemon #${n} was not ready within ${config.startTimeoutMs} ms: killed; see ${log.path}`))
+      else reject(new Error(`${kind} daemon #${n} exited before it was ready (code ${code}, signal ${signal}): ${said}`))
+    })
+  })
+  return ready.finally(() => clearTimeout(startTimer)).then(msg => ({
+    client: createClient(multiaddr(msg.control)),
+    async stop () {
+      if (child.exitCode == null && child.signalCode == null) {
+        log.write(`# SIGTERM at ${proc.since()}\n`)
+        try { process.kill(child.pid, 'SIGTERM') } catch {}
+      }
+      const timer = setTimeout(() => { try { process.kill(child.pid, 'SIGKILL') } catch {} }, config.stopTimeoutMs)
+      const { code, signal } = await proc.exited
+      clearTimeout(timer)
+      if (expectCleanExit && code !== 0) {
+        throw new Error(`${kind} daemon #${n} did not close cleanly on SIGTERM (code ${code}, signal ${signal}); see ${log.path}`)
+      }
+    }
+  }))
+}

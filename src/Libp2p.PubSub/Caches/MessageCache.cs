@@ -1,0 +1,76 @@
+using Libp2p.Identity;
+
+namespace Libp2p.PubSub.Caches;
+
+/// <summary>
+/// gossipsub's message cache (mcache): the messages of the last <c>historyLength</c> heartbeats, answering IWANT;
+/// the ids of the last <c>historyGossip</c> heartbeats are what IHAVE advertises. <see cref="Shift"/> runs once per
+/// heartbeat. Also counts how often each peer asked for each message (go's <c>GetForPeer</c>) so IWANT spam is
+/// bounded by <c>GossipRetransmission</c>. Not thread-safe.
+/// </summary>
+internal sealed class MessageCache
+{
+    private readonly List<List<(MessageId Id, string Topic)>> _windows = [];
+    private readonly Dictionary<MessageId, Entry> _messages = new();
+    private readonly int _gossip;
+
+    public MessageCache(int historyGossip, int historyLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(historyLength, 1);
+        if (historyGossip > historyLength) throw new ArgumentOutOfRangeException(nameof(historyGossip), "HistoryGossip must not exceed HistoryLength.");
+        _gossip = historyGossip;
+        for (int i = 0; i < historyLength; i++) _windows.Add([]);
+    }
+
+    public int Count => _messages.Count;
+
+    public void Put(PubSubMessage message)
+    {
+        if (_messages.TryAdd(message.Id, new Entry(message)))
+            _windows[0].Add((message.Id, message.Topic));
+    }
+
+    public bool TryGet(MessageId id, out PubSubMessage message)
+    {
+        if (_messages.TryGetValue(id, out var e)) { message = e.Message; return true; }
+        message = null!;
+        return false;
+    }
+
+    /// <summary>The message and how many times <paramref name="peer"/> asked for it, this request included.</summary>
+    public bool TryGetForPeer(MessageId id, PeerId peer, out PubSubMessage message, out int count)
+    {
+        if (!_messages.TryGetValue(id, out var e)) { message = null!; count = 0; return false; }
+        e.Requests ??= new Dictionary<PeerId, int>();
+        e.Requests.TryGetValue(peer, out count);
+        e.Requests[peer] = ++count;
+        message = e.Message;
+        return true;
+    }
+
+    /// <summary>Ids in <paramref name="topic"/> from the gossip windows (newest first).</summary>
+    public List<MessageId> GetGossipIds(string topic)
+    {
+        var ids = new List<MessageId>();
+        for (int i = 0; i < _gossip; i++)
+            foreach (var (id, t) in _windows[i])
+                if (t == topic) ids.Add(id);
+        return ids;
+    }
+
+    /// <summary>Drops the oldest window and opens a new one.</summary>
+    public void Shift()
+    {
+        var oldest = _windows[^1];
+        foreach (var (id, _) in oldest) _messages.Remove(id);
+        _windows.RemoveAt(_windows.Count - 1);
+        oldest.Clear();
+        _windows.Insert(0, oldest);
+    }
+
+    private sealed class Entry(PubSubMessage message)
+    {
+        public readonly PubSubMessage Message = message;
+        public Dictionary<PeerId, int>? Requests;
+    }
+}

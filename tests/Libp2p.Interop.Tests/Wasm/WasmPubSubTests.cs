@@ -1,0 +1,57 @@
+using System.Text;
+using System.Text.Json;
+using Libp2p.Interop.Tests.Infrastructure;
+using Libp2p.Interop.Tests.JsPeers;
+
+namespace Libp2p.Interop.Tests.Wasm;
+
+/// <summary>Pubsub inside WebAssembly (`wasm/p2p listen --pubsub`, `wasm/p2p pubsub`) with js-libp2p and a native C# node.</summary>
+[Collection(WasmAppCollection.Name)]
+public sealed class WasmPubSubTests(WasmAppFixture app)
+{
+    private static readonly TimeSpan Hard = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan T = TimeSpan.FromSeconds(60);
+    private const string Topic = "wasm-chat";
+
+    private static JsonElement? Event(string line, string name) =>
+        WasmAppFixture.IsEvent(line, name) ? WasmAppFixture.Parse(line) : null;
+
+    [Theory]
+    [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
+    public async Task Wasm_listen_prints_gossipsub_messages_from_js(string abi)
+    {
+        await using var wasm = app.Start(abi, Hard, "listen", "--json", "--pubsub", "gossipsub", "--subscribe", Topic);
+        var listening = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "listening"), T));
+        string addr = listening.GetProperty("addrs")[0].GetString()!;
+
+        await using var js = await JsPeer.StartAsync("--pubsub", "gossipsub", "--subscribe", Topic, "--heartbeat-ms", "200", "--dial", addr);
+        await js.WaitForEventAsync("pubsub:subscribed", T);
+        await js.SendAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["cmd"] = "publish", ["topic"] = Topic, ["text"] = "from js" }));
+        var fromJs = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "pubsub:message") && l.Contains("from js"), T));
+        Assert.Equal(js.PeerId, fromJs.GetProperty("from").GetString());
+        Assert.Equal(Topic, fromJs.GetProperty("topic").GetString());
+        Assert.Equal(Convert.ToBase64String("from js"u8), fromJs.GetProperty("data").GetString());
+        Assert.Equal(16, fromJs.GetProperty("seqno").GetString()!.Length);
+    }
+
+    [Theory]
+    [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
+    public async Task Wasm_pubsub_chat_publishes_its_input_to_js_and_prints_what_js_sends(string abi)
+    {
+        await using var js = await JsPeer.StartAsync("--pubsub", "gossipsub", "--subscribe", Topic, "--heartbeat-ms", "200");
+        await using var chat = app.Start(abi, Hard, "pubsub", js.Addrs[0], "--topic", Topic, "--json");
+        var joined = WasmAppFixture.Parse(await chat.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "pubsub:joined"), T));
+        Assert.Contains(js.PeerId, joined.GetProperty("peers").EnumerateArray().Select(p => p.GetString()));
+
+        await chat.WriteLineAsync("hello from wasm");
+        var got = await js.WaitForEventAsync("pubsub:message", e => e.GetProperty("text").GetString() == "hello from wasm", T);
+        Assert.Equal(joined.GetProperty("peerId").GetString(), got.GetProperty("from").GetString());
+
+        await js.SendAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["cmd"] = "publish", ["topic"] = Topic, ["text"] = "hello from js" }));
+        var back = WasmAppFixture.Parse(await chat.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "pubsub:message"), T));
+        Assert.Equal("hello from js", back.GetProperty("text").GetString());
+
+        chat.CloseInput();
+        Assert.Equal(0, await chat.WaitForExitAsync(T));
+    }
+}
