@@ -5,7 +5,7 @@ namespace Libp2p.Bench;
 /// <summary>Command-line options of the bench.</summary>
 public sealed class BenchOptions
 {
-    public static readonly string[] AllSections = ["baseline", "yamux", "perf", "setup", "idle", "wasm", "pubsub"];
+    public static readonly string[] AllSections = ["baseline", "yamux", "perf", "setup", "idle", "wasm", "pubsub", "kad"];
 
     public bool Quick { get; private set; }
     public long PerfBytes { get; private set; } = 100L << 20;
@@ -15,6 +15,9 @@ public sealed class BenchOptions
     public int IdleConnections { get; private set; } = 10_000;
     public int PubSubNodes { get; private set; } = 100;
     public int PubSubSeconds { get; private set; } = 20;
+    public int KadNodes { get; private set; } = 200;
+    public int KadLookups { get; private set; } = 200;
+    public int KadRecords { get; private set; } = 50;
     /// <summary>Also measure set-up with identify off on the dialer (to see what identify costs).</summary>
     public bool SetupVariants { get; private set; }
     public HashSet<string> Sections { get; private set; } = [.. AllSections];
@@ -32,13 +35,16 @@ public sealed class BenchOptions
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
             switch (args[i])
             {
-                case "--quick": o.Quick = true; o.PerfBytes = 16L << 20; break;
+                case "--quick": o.Quick = true; o.PerfBytes = 16L << 20; o.KadLookups = 100; break;
                 case "--perf-mib": o.PerfBytes = long.Parse(Next(), CultureInfo.InvariantCulture) << 20; break;
                 case "--runs": o.Runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--setup-count": o.SetupCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--setup-js-count": o.SetupJsCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--idle-connections": o.IdleConnections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--setup-variants": o.SetupVariants = true; break;
+                case "--kad-nodes": o.KadNodes = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--kad-lookups": o.KadLookups = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--kad-records": o.KadRecords = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--wasm-mib": o.WasmBytes = long.Parse(Next(), CultureInfo.InvariantCulture) << 20; break;
                 case "--wasm-setup-count": o.WasmSetupCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--wasm-idle-connections": o.WasmIdleConnections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -57,8 +63,8 @@ public sealed class BenchOptions
                     }
                     break;
                 case "-h" or "--help":
-                    Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,yamux,perf,setup,idle,wasm,pubsub] [--perf-mib N] [--runs N] " +
-                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N] [--wasm-abis js,canonical] [--pubsub-nodes N] [--pubsub-seconds S]");
+                    Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,yamux,perf,setup,idle,wasm,pubsub,kad] [--perf-mib N] [--runs N] " +
+                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N] [--wasm-abis js,canonical] [--pubsub-nodes N] [--pubsub-seconds S] [--kad-nodes N] [--kad-lookups N] [--kad-records N]");
                     return null;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");

@@ -39,6 +39,7 @@ double? baseline = null, baselineCpu = null;
 SetupTimes? setupCs = null;
 HandshakeCpu.Figures? handshake = null;
 IdleResult? idle = null;
+(Libp2p.Bench.Kad.KadSimulation.Phase Healthy, Libp2p.Bench.Kad.KadSimulation.Phase Degraded)? kad = null;
 
 await Section("baseline", async () =>
 {
@@ -143,6 +144,13 @@ await Section("pubsub", async () =>
     }
 });
 
+await Section("kad", async () =>
+{
+    report.Line($"{options.KadNodes} DHT nodes in this process (Noise + Yamux over in-memory links, 5-35 ms one way), " +
+        $"{options.KadLookups} lookups of each kind, {options.KadRecords} records");
+    kad = await new Libp2p.Bench.Kad.KadSimulation(options.KadNodes, options.KadLookups, options.KadRecords, seed: 12, s => report.Line("  " + s)).RunAsync();
+});
+
 report.Line("");
 report.Line($"== targets == (load average {ProcStatus.LoadAverage()})");
 // The measured configuration is the NativeAOT tool (issue 15); without it, the JIT listener pairing.
@@ -188,6 +196,20 @@ if (idle is not null)
         $"+{idle.ListenerGrowthMB:0.0} MB for {idle.Opened} ({idle.ListenerKBPerConnection:0.0} KiB per connection)" +
         (idle.Opened == 10_000 ? "" : $", {per10k:0} MB scaled to 10,000") +
         (idle.Opened == idle.Requested ? "" : $", only {idle.Opened} of {idle.Requested} opened"));
+}
+if (kad is { } k)
+{
+    double maxHops = Math.Log2(options.KadNodes) / 2;
+    foreach (var phase in new[] { k.Healthy, k.Degraded })
+    {
+        report.Target($"DHT [{phase.Name}] FIND_NODE of live peers: 100% success", phase.FindNode.SuccessRate == 1, $"{phase.FindNode.Successes}/{phase.FindNode.Attempts}");
+        report.Target($"DHT [{phase.Name}] GET_VALUE of stored records: 100% success", phase.GetValue.SuccessRate == 1, $"{phase.GetValue.Successes}/{phase.GetValue.Attempts}");
+        report.Target($"DHT [{phase.Name}] median hops <= log2(N)/2 = {maxHops:0.0}", phase.FindNode.MedianHops <= maxHops && phase.GetValue.MedianHops <= maxHops,
+            $"FIND_NODE {phase.FindNode.MedianHops:0}, GET_VALUE {phase.GetValue.MedianHops:0}");
+    }
+    double findRatio = k.Degraded.FindNode.MedianMs / k.Healthy.FindNode.MedianMs, getRatio = k.Degraded.GetValue.MedianMs / k.Healthy.GetValue.MedianMs;
+    report.Target("DHT with 20% gone: median latency within 2x", findRatio <= 2 && getRatio <= 2,
+        $"FIND_NODE {k.Healthy.FindNode.MedianMs:0} -> {k.Degraded.FindNode.MedianMs:0} ms ({findRatio:0.00}x), GET_VALUE {k.Healthy.GetValue.MedianMs:0} -> {k.Degraded.GetValue.MedianMs:0} ms ({getRatio:0.00}x)");
 }
 wasm?.Targets(report);
 return broke ? 1 : 0;

@@ -3,9 +3,12 @@
 //          [--dial MA [--ping N] [--identify]
 //          [--perf-upload BYTES --perf-download BYTES] [--echo-streams N --echo-bytes B]]...
 //          [--exit-after-actions] [--ignore-stdin] [--pubsub gossipsub|floodsub [--subscribe TOPIC]... [--heartbeat-ms MS]]
-// Serves ping, identify, /perf/1.0.0 and /echo/1.0.0 (and pubsub: see pubsub.mjs for its events and stdin commands).
-// Exits on SIGTERM/SIGINT and when stdin closes.
+//          [--dht | --dht-client] [--dht-protocol P] [--bootstrap MA]... [--dht-find-peer ID] [--dht-put-pk-rsa]
+//          [--dht-get-pk ID] [--dht-provide CID] [--dht-find-providers CID]...
+// Serves ping, identify, /perf/1.0.0 and /echo/1.0.0 (and pubsub: see pubsub.mjs for its events and stdin commands;
+// and the DHT with --dht). Exits on SIGTERM/SIGINT and when stdin closes.
 // --security picks the connection encrypters in order of preference (default: noise only).
+// DHT actions (dht.mjs) run in order after the --bootstrap peers were dialed and the routing table filled.
 import './polyfill.mjs'
 import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
@@ -16,6 +19,7 @@ import { identify } from '@libp2p/identify'
 import { generateKeyPair, generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ECHO, PERF, serveEcho, servePerf, runPerf, runEcho, runPing } from './protocols.mjs'
+import { dhtService, runDhtAction, waitForTable } from './dht.mjs'
 import { createInterface } from 'node:readline'
 import { pubsubService, startPubsub, pubsubCommand } from './pubsub.mjs'
 
@@ -37,7 +41,7 @@ const ENCRYPTERS = {
 }
 
 function parseArgs (argv) {
-  const opts = { listen: [], seed: null, security: [], dials: [], exitAfterActions: false, ignoreStdin: false, pubsub: null, subscribe: [], heartbeatMs: 1000 }
+  const opts = { listen: [], seed: null, security: [], dials: [], exitAfterActions: false, ignoreStdin: false, pubsub: null, subscribe: [], heartbeatMs: 1000, dht: null, dhtProtocol: null, bootstrap: [], dhtActions: [] }
   let current = null // the --dial the following actions belong to
   const need = (i, name) => {
     if (i + 1 >= argv.length) usage(`${name} needs a value`)
@@ -72,6 +76,15 @@ function parseArgs (argv) {
       case '--perf-download': action(a).perfDownload = count(i, a); i++; break
       case '--echo-streams': action(a).echoStreams = count(i, a); i++; break
       case '--echo-bytes': action(a).echoBytes = count(i, a); i++; break
+      case '--dht': opts.dht = 'server'; break
+      case '--dht-client': opts.dht = 'client'; break
+      case '--dht-protocol': opts.dhtProtocol = need(i, a); i++; break
+      case '--bootstrap': opts.bootstrap.push(need(i, a)); i++; break
+      case '--dht-find-peer': opts.dhtActions.push({ kind: 'find-peer', arg: need(i, a) }); i++; break
+      case '--dht-put-pk-rsa': opts.dhtActions.push({ kind: 'put-pk-rsa' }); break
+      case '--dht-get-pk': opts.dhtActions.push({ kind: 'get-pk', arg: need(i, a) }); i++; break
+      case '--dht-provide': opts.dhtActions.push({ kind: 'provide', arg: need(i, a) }); i++; break
+      case '--dht-find-providers': opts.dhtActions.push({ kind: 'find-providers', arg: need(i, a) }); i++; break
       case '--exit-after-actions': opts.exitAfterActions = true; break
       case '--ignore-stdin': opts.ignoreStdin = true; break
       case '--pubsub': opts.pubsub = need(i, a); i++; break
@@ -83,6 +96,7 @@ function parseArgs (argv) {
   if (opts.listen.length === 0) opts.listen.push('/ip4/127.0.0.1/tcp/0')
   if (opts.security.length === 0) opts.security.push('noise')
   if (opts.seed != null && !/^[0-9a-fA-F]{64}$/.test(opts.seed)) usage('--seed needs 32 bytes as 64 hex digits')
+  if (opts.dht == null && (opts.bootstrap.length > 0 || opts.dhtActions.length > 0)) usage('--bootstrap and --dht-* actions need --dht or --dht-client')
   if (opts.subscribe.length > 0 && opts.pubsub == null) usage('--subscribe needs --pubsub')
   return opts
 }
@@ -102,7 +116,8 @@ const node = await createLibp2p({
   services: {
     ping: ping({ maxInboundStreams: 64, maxOutboundStreams: 64 }),
     identify: identify(),
-    ...(opts.pubsub != null ? { pubsub: pubsubService(opts.pubsub, opts) } : {})
+    ...(opts.pubsub != null ? { pubsub: pubsubService(opts.pubsub, opts) } : {}),
+    ...(opts.dht != null ? { dht: dhtService({ server: opts.dht === 'server', protocol: opts.dhtProtocol }) } : {})
   },
   nodeInfo: { userAgent: 'libp2p-dotnet-interop-js/peer.mjs' },
   connectionManager: {
@@ -206,6 +221,18 @@ for (const d of opts.dials) {
     failed = true
     emit({ event: 'error', message: `${d.addr}: ${err?.message ?? err}` })
   }
+}
+if (opts.dht != null && (opts.bootstrap.length > 0 || opts.dhtActions.length > 0)) {
+  try {
+    for (const b of opts.bootstrap) await node.dial(multiaddr(b))
+    if (opts.bootstrap.length > 0) await waitForTable(node)
+    emit({ event: 'dht:ready', mode: opts.dht, peers: node.services.dht.routingTable.size })
+    for (const action of opts.dhtActions) await runDhtAction(node, action, emit)
+  } catch (err) {
+    failed = true
+    emit({ event: 'error', message: `dht: ${err?.message ?? err}` })
+  }
+  if (opts.dhtActions.length > 0) emit({ event: 'dht:done', ok: !failed })
 }
 if (opts.dials.length > 0) emit({ event: 'done', ok: !failed })
 if (opts.exitAfterActions || failed) await shutdown(failed ? 1 : 0)

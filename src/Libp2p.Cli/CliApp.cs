@@ -17,6 +17,7 @@ public static class CliApp
         PingCommand.Create(),
         IdentifyCommand.Create(),
         PerfCommand.Create(),
+        DhtCommand.Create(),
         DaemonCommand.Create(),
         PubSubCommand.Create(),
     };

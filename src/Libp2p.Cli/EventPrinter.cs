@@ -70,6 +70,11 @@ public sealed class EventPrinter(ParseResult parse)
 
     public void Closed() => Line("closed", "closed", []);
 
+    /// <summary>The DHT joined (after bootstrap, when --bootstrap was given).</summary>
+    public void DhtReady(Kad.KadDht dht) =>
+        Line("dht:ready", $"DHT {dht.Mode.ToString().ToLowerInvariant()} on {dht.Options.ProtocolId}, routing table: {dht.RoutingTable.Count} peer(s)",
+            ("mode", dht.Mode.ToString().ToLowerInvariant()), ("protocol", dht.Options.ProtocolId), ("peers", dht.RoutingTable.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
     private void Line(string name, string human, params (string Key, string? Value)[] fields)
     {
         if (!_json)

@@ -52,6 +52,7 @@ public static class NodeSetup
             IdleTimeout = null, // a CLI node keeps its connections until it exits
             DialTimeout = TimeoutFrom(parse),
             TimeProvider = TimeProvider,
+            LoggerFactory = Logging.FromEnvironment(),
         };
         options.Transports.Add(TransportFactory());
         if (SecurityFrom(parse) is { } security)

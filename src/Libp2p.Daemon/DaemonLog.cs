@@ -26,4 +26,7 @@ internal static partial class DaemonLog
 
     [LoggerMessage(7, LogLevel.Debug, "Reset inbound stream {Protocol}: {Reason}")]
     public static partial void InboundStreamReset(this ILogger logger, string protocol, string reason);
+
+    [LoggerMessage(11, LogLevel.Debug, "Subscription to {Topic} ended: the client connection failed")]
+    public static partial void SubscriptionEnded(this ILogger logger, string topic, Exception error);
 }

@@ -24,6 +24,12 @@ public sealed class DaemonOptions
     /// </summary>
     public int MaxPipedStreams { get; set; } = 256;
 
+    /// <summary>
+    /// Pubsub subscriptions streaming to clients (each a former control connection, no longer counted among them).
+    /// Past it SUBSCRIBE gets an ERROR response.
+    /// </summary>
+    public int MaxSubscriptions { get; set; } = 256;
+
     /// <summary>Time for a CONNECT or STREAM_OPEN that names no timeout (go-libp2p-daemon's DefaultTimeout).</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

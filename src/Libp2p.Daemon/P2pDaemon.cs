@@ -46,11 +46,15 @@ public sealed partial class P2pDaemon : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(Options.MaxControlConnections, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(Options.MaxStreamHandlers, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(Options.MaxPipedStreams, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(Options.MaxSubscriptions, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.PipeBufferSize, 1, nameof(options));
         Log = host.Options.LoggerFactory.CreateLogger("Libp2p.Daemon");
     }
 
     public Libp2pHost Host { get; }
+
+    /// <summary>The DHT that serves DHT requests (the caller owns it); null: they are answered with an error.</summary>
+    public Kad.KadDht? Dht { get; set; }
 
     public IControlEndpoint Endpoint { get; }
 

@@ -28,9 +28,9 @@ public static class DaemonCommand
         var listen = new Option<string[]>("--listen") { Description = "Address the libp2p node listens on (repeatable; default /ip4/127.0.0.1/tcp/0).", AllowMultipleArgumentsPerToken = false };
         var noListen = new Option<bool>("--no-listen") { Description = "Do not listen: the node only dials." };
         var muxer = new Option<string[]>("--muxer") { Description = "Stream muxer (repeatable; yamux only).", AllowMultipleArgumentsPerToken = false };
-        var dht = new Option<bool>("--dht") { Description = "Run the Kademlia DHT in server mode (not supported yet)." };
-        var dhtClient = new Option<bool>("--dht-client") { Description = "Run the Kademlia DHT in client mode (not supported yet)." };
-        var pubsub = new Option<string?>("--pubsub") { Description = "Run pubsub with this router: gossipsub or floodsub (not supported yet)." };
+        var dht = new Option<bool>("--dht") { Description = "Run the Kademlia DHT in server mode (DHT requests are served by it)." };
+        var dhtClient = new Option<bool>("--dht-client") { Description = "Run the Kademlia DHT in client mode (queries only)." };
+        var pubsub = new Option<string?>("--pubsub") { Description = "Run pubsub with this router: gossipsub or floodsub (the suite's pubsubRouter)." };
         var relay = new Option<bool>("--relay") { Description = "Serve circuit relay v2 (not supported yet)." };
         var command = new Command("daemon", "Run a libp2p node controlled through the libp2p daemon protocol (p2pd).")
         {
@@ -55,10 +55,16 @@ public static class DaemonCommand
             await using var host = NodeSetup.CreateHost(parse);
             foreach (var a in listenAddresses)
                 await host.ListenAsync(a, ct);
+            var router = PubSubSetup.ParseRouter(parse.GetValue(pubsub));
+            await using var pubSub = router is { } kind ? PubSubSetup.Create(host, kind) : null;
             IControlEndpoint endpoint = unix
                 ? UnixControlEndpoint.Listen(controlAddress, NodeSetup.TransportFactory())
                 : await TransportControlEndpoint.ListenAsync(NodeSetup.TransportFactory(), controlAddress, ct);
-            var daemon = new P2pDaemon(host, endpoint);
+            var daemon = new P2pDaemon(host, endpoint) { PubSub = pubSub };
+            await using var kad = parse.GetValue(dht) || parse.GetValue(dhtClient)
+                ? new Kad.KadDht(host, new Kad.KadOptions { Mode = parse.GetValue(dht) ? Kad.KadMode.Server : Kad.KadMode.Client })
+                : null;
+            daemon.Dht = kad;
             await using (daemon)
             {
                 var serving = daemon.RunAsync(ct);
@@ -73,6 +79,7 @@ public static class DaemonCommand
                 });
                 await serving; // until SIGINT/SIGTERM (ct) or the control endpoint closes
             }
+            if (pubSub is not null) await pubSub.DisposeAsync();
             await host.DisposeAsync();
             Output.WriteJsonObject(parse, w => w.WriteString("event", "closed"));
             return CommandRunner.Ok;
@@ -83,9 +90,9 @@ public static class DaemonCommand
     /// <summary>The first option this build cannot honour, said for the user; null when all are supported.</summary>
     public static string? FirstUnsupported(bool dht, bool dhtClient, string? pubsub, bool relay, IReadOnlyList<string> security, IReadOnlyList<string> muxers)
     {
-        if (dht) return "--dht: this build has no Kademlia DHT yet";
-        if (dhtClient) return "--dht-client: this build has no Kademlia DHT yet";
-        if (pubsub is not null) return $"--pubsub {pubsub}: this build has no pubsub router yet";
+        if (dht && dhtClient) return "--dht and --dht-client exclude each other";
+        if (pubsub is not null && pubsub.ToLowerInvariant() is not ("gossipsub" or "floodsub"))
+            return $"--pubsub {pubsub}: this build has the gossipsub and floodsub routers";
         if (relay) return "--relay: this build has no circuit relay yet";
         foreach (var s in security)
         {

@@ -4,7 +4,7 @@ namespace Libp2p.Daemon.Requests;
 
 /// <summary>
 /// A request family whose protocol this build does not have yet: answered with an ERROR response that says so;
-/// the connection goes on. DhtRequests, PubSubRequests, PeerstoreRequests and ConnManagerRequests start as this.
+/// the connection goes on. DhtRequests and ConnManagerRequests start as this.
 /// </summary>
 internal class UnsupportedRequests(string what) : IRequestFamily
 {

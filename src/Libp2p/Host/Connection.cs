@@ -3,6 +3,7 @@ using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Multistream;
 using Libp2p.Protocols.Identify;
+using Libp2p.Transports;
 using Libp2p.Yamux;
 
 namespace Libp2p.Host;
@@ -21,6 +22,7 @@ public sealed class Connection : IAsyncDisposable
     private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastActivityTicks;
     private int _activeStreams;
+    private int _keepAlive;
     private int _closing;
 
     internal Connection(Libp2pHost host, YamuxSession session, PeerId remotePeer, PublicKey remotePublicKey,
@@ -49,6 +51,16 @@ public sealed class Connection : IAsyncDisposable
     public string SecurityProtocol { get; }
     public DateTimeOffset OpenedAt { get; }
 
+    /// <summary>
+    /// The limits of the path this connection runs over (a circuit relay v2 connection: the relay ends it after a duration
+    /// or an amount of data), or null for a direct connection. <see cref="ConnectionLimit.None"/> when the path announced
+    /// no limit. Set from the raw connection (<see cref="ILimitedRawConnection"/>) before the connection is published.
+    /// </summary>
+    public ConnectionLimit? Limit { get; internal set; }
+
+    /// <summary>True when the connection runs over a limited path (relayed): prefer another one for bulk data.</summary>
+    public bool IsLimited => Limit is not null;
+
     /// <summary>What the remote said about itself over identify, once it has answered.</summary>
     public IdentifyInfo? RemoteIdentify { get; internal set; }
 
@@ -66,6 +78,20 @@ public sealed class Connection : IAsyncDisposable
     public bool IsClosed => _closed.Task.IsCompleted;
 
     internal YamuxSession Session => _session;
+
+    /// <summary>True while some <see cref="KeepAlive"/> handle is held.</summary>
+    public bool IsKeptAlive => Volatile.Read(ref _keepAlive) > 0;
+
+    /// <summary>
+    /// Keeps the connection out of the host's idle timeout (<see cref="HostOptions.IdleTimeout"/>) until the returned handle
+    /// is disposed, for a connection that must stay open without streams: a relay reservation (on both ends), say. It does
+    /// not stop the peer or an explicit <see cref="CloseAsync"/> from closing it.
+    /// </summary>
+    public IDisposable KeepAlive()
+    {
+        Interlocked.Increment(ref _keepAlive);
+        return new KeepAliveHandle(this);
+    }
 
     internal long LastActivityTimestamp => Interlocked.Read(ref _lastActivityTicks);
 
@@ -262,6 +288,20 @@ public sealed class Connection : IAsyncDisposable
     public ValueTask DisposeAsync() => CloseAsync();
 
     public override string ToString() => $"{Direction} {RemoteAddress}";
+
+    private sealed class KeepAliveHandle(Connection owner) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Interlocked.Decrement(ref owner._keepAlive);
+                Interlocked.Exchange(ref owner._lastActivityTicks, owner._host.TimeProvider.GetTimestamp());
+            }
+        }
+    }
 
     /// <summary>Counts a stream as activity for the idle timeout until it is disposed.</summary>
     private sealed class TrackedStream : IDuplexStream

@@ -37,7 +37,8 @@ public sealed partial class Libp2pHost
             return await DialNewAsync(address, null, cancellationToken).ConfigureAwait(false);
         if (peer == PeerId)
             throw new InvalidOperationException($"Refusing to dial our own peer id {PeerId}.");
-        if (FindConnection(peer) is { } existing)
+        // A limited (relayed) connection serves only a dial through a relay: a direct address gets a direct connection.
+        if (FindConnection(peer) is { } existing && (!existing.IsLimited || IsRelayAddress(address)))
             return existing;
         Task<Connection> dial;
         lock (_pendingDials)
@@ -49,6 +50,13 @@ public sealed partial class Libp2pHost
             }
         }
         return await dial.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsRelayAddress(Multiaddr address)
+    {
+        foreach (var c in address.Components)
+            if (c.Protocol.Code == MultiaddrProtocol.P2pCircuit.Code) return true;
+        return false;
     }
 
     // One dial per peer at a time: concurrent callers share it, whatever their own cancellation.
@@ -65,11 +73,21 @@ public sealed partial class Libp2pHost
         return await connection.OpenStreamAsync(protocol, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>An open connection to <paramref name="peer"/>, or null.</summary>
+    /// <summary>An open connection to <paramref name="peer"/>, or null; a direct one rather than a limited (relayed) one.</summary>
     public Connection? FindConnection(PeerId peer)
     {
         lock (_connections)
-            return _connections.TryGetValue(peer, out var list) ? list.FirstOrDefault(c => !c.IsClosed) : null;
+        {
+            if (!_connections.TryGetValue(peer, out var list)) return null;
+            Connection? limited = null;
+            foreach (var c in list)
+            {
+                if (c.IsClosed) continue;
+                if (!c.IsLimited) return c;
+                limited ??= c;
+            }
+            return limited;
+        }
     }
 
     private async ValueTask<Connection> DialNewAsync(Multiaddr address, PeerId? expected, CancellationToken cancellationToken)
@@ -101,7 +119,10 @@ public sealed partial class Libp2pHost
             }
             var (secure, session) = upgraded;
             var connection = new Connection(this, session, secure.RemotePeer, secure.RemotePublicKey,
-                raw.LocalAddress, raw.RemoteAddress.WithPeerId(secure.RemotePeer), ConnectionDirection.Outbound, secure.Protocol);
+                raw.LocalAddress, raw.RemoteAddress.WithPeerId(secure.RemotePeer), ConnectionDirection.Outbound, secure.Protocol)
+            {
+                Limit = (raw as ILimitedRawConnection)?.Limit,
+            };
             AddConnection(connection, TimeProvider.GetElapsedTime(started));
             return connection;
         }
@@ -171,7 +192,7 @@ public sealed partial class Libp2pHost
                 await Task.Delay(period, TimeProvider, _shutdown.Token).ConfigureAwait(false);
                 foreach (var c in ConnectionSnapshot())
                 {
-                    if (c.ActiveStreams == 0 && TimeProvider.GetElapsedTime(c.LastActivityTimestamp) >= idle)
+                    if (c.ActiveStreams == 0 && !c.IsKeptAlive && TimeProvider.GetElapsedTime(c.LastActivityTimestamp) >= idle)
                     {
                         Log.ClosingIdle(c.RemotePeer);
                         _ = c.CloseAsync().AsTask();

@@ -160,7 +160,10 @@ public sealed partial class Libp2pHost
             var context = new SecurityUpgradeContext(Identity, ConnectionUpgrader.Muxers, TimeProvider);
             var (secure, session) = await ConnectionUpgrader.InboundAsync(raw, context, SecurityProtocols, Options.Yamux, deadline.Token).ConfigureAwait(false);
             var connection = new Connection(this, session, secure.RemotePeer, secure.RemotePublicKey,
-                inc.LocalAddress, inc.RemoteAddress.WithPeerId(secure.RemotePeer), ConnectionDirection.Inbound, secure.Protocol);
+                inc.LocalAddress, inc.RemoteAddress.WithPeerId(secure.RemotePeer), ConnectionDirection.Inbound, secure.Protocol)
+            {
+                Limit = (raw as ILimitedRawConnection)?.Limit,
+            };
             AddConnection(connection, TimeProvider.GetElapsedTime(started));
         }
         catch (Exception e)

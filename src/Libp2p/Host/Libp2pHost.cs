@@ -40,7 +40,10 @@ public sealed partial class Libp2pHost : IAsyncDisposable
         PeerStore = new PeerStore(TimeProvider);
         RegisterBuiltInProtocols();
         foreach (var transport in options.Transports)
+        {
+            if (transport is IHostAwareTransport aware) aware.Attach(this);
             _ = PumpTransportEventsAsync(transport);
+        }
         if (options.IdleTimeout is { } idle)
             _ = SweepIdleConnectionsAsync(idle);
     }
@@ -99,8 +102,9 @@ public sealed partial class Libp2pHost : IAsyncDisposable
 
     /// <summary>
     /// Shuts down: stops listening, closes every connection with GoAway, then disposes the transports. Each close is
-    /// bounded by <see cref="HostOptions.CloseTimeout"/> (connections close at once, in parallel), so this finishes
-    /// within that bound plus the time to dispose the transports, whatever the peers and the clock do.
+    /// bounded by <see cref="HostOptions.CloseTimeout"/> (connections close at once, in parallel: the limited ones first,
+    /// then the rest), so this finishes within twice that bound plus the time to dispose the transports, whatever the
+    /// peers and the clock do.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
@@ -108,9 +112,14 @@ public sealed partial class Libp2pHost : IAsyncDisposable
         _shutdown.Cancel();
         foreach (var (transport, id) in ListenerSnapshot())
             transport.RemoveListener(id);
-        var closing = ConnectionSnapshot().Select(c => c.CloseAsync().AsTask()).ToArray();
-        try { await Task.WhenAll(closing).ConfigureAwait(false); }
-        catch (Exception e) { Log.ShutdownCloseFailed(e); }
+        // Limited (relayed) connections run over streams of other connections: they close first, while the connection
+        // under them still carries their GoAway, or each would wait out its close timeout.
+        foreach (bool limited in new[] { true, false })
+        {
+            var closing = ConnectionSnapshot().Where(c => c.IsLimited == limited).Select(c => c.CloseAsync().AsTask()).ToArray();
+            try { await Task.WhenAll(closing).ConfigureAwait(false); }
+            catch (Exception e) { Log.ShutdownCloseFailed(e); }
+        }
         foreach (var transport in Options.Transports)
             await transport.DisposeAsync().ConfigureAwait(false);
         _events.Writer.TryComplete();

@@ -80,7 +80,7 @@ public sealed class PackageTests(PackedPackages packages, ITestOutputHelper outp
     [Fact]
     public void EachPackageCarriesReadmeLicenseDocsSymbolsAndTheCommit()
     {
-        foreach (var id in new[] { "Libp2p", "Libp2p.Transport.WasiSockets", "Libp2p.PubSub", "Libp2p.Daemon", "Libp2p.Cli" })
+        foreach (var id in new[] { "Libp2p", "Libp2p.Transport.WasiSockets", "Libp2p.PubSub", "Libp2p.Daemon", "Libp2p.Kad", "Libp2p.Relay", "Libp2p.Cli" })
         {
             string nupkg = Path.Combine(packages.Feed, $"{id}.{packages.Version}.nupkg");
             using var zip = ZipFile.OpenRead(nupkg);

@@ -21,6 +21,8 @@ public class Libp2pExceptionTests
             .Concat(typeof(WasiTcpTransport).Assembly.GetTypes())
             .Concat(typeof(Libp2p.PubSub.PubSubProtocolException).Assembly.GetTypes())
             .Concat(typeof(Libp2p.Daemon.Control.ControlProtocolException).Assembly.GetTypes())
+            .Concat(typeof(Libp2p.Kad.Network.KadProtocolException).Assembly.GetTypes())
+            .Concat(typeof(Libp2p.Relay.RelayProtocolException).Assembly.GetTypes())
             .Where(t => typeof(Exception).IsAssignableFrom(t))
             .ToList();
 
