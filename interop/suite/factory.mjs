@@ -18,7 +18,6 @@ const here = path.dirname(fileURLToPath(import.meta.url))
  * belong here; remove a line when its protocol lands. A test listed here that passes is reported as an unexpected
  * pass and fails the run, so the list cannot go stale.
  */
-const PUBSUB = 'pubsub: no floodsub/gossipsub in the .NET stack yet, `p2p daemon --pubsub` is unsupported'
 const TLS_IN_WASM = 'TLS inside Wasm: no platform TLS in browser-wasm, `wasm/p2p daemon --security tls` is unsupported (docs/security.md)'
 const RELAY = 'circuit relay v2: no relay transport or server in the .NET stack yet'
 
@@ -36,9 +35,6 @@ export const expectedFailures = [
   ['js to go over relay js connects', RELAY],
   ['js to js over relay go connects', RELAY],
   ['js to js over relay go fails to connect without a reservation', RELAY],
-  ['pubsub.floodSub go peer to go peer', PUBSUB],
-  ['pubsub.floodSub go peer to js peer', PUBSUB],
-  ['pubsub.floodSub js peer to go peer', PUBSUB],
   ['ed25519/tls/mplex echo go sender to js listener', TLS_IN_WASM, 'wasm'],
   ['ed25519/tls/mplex echo js sender to go listener', TLS_IN_WASM, 'wasm'],
   ['ed25519/tls/yamux echo go sender to js listener', TLS_IN_WASM, 'wasm'],

@@ -144,6 +144,9 @@ public sealed partial class Libp2pHost
     {
         lock (_connections)
         {
+            // DisposeAsync marks the host disposed before it takes its snapshot under this lock: an upgrade that
+            // finishes after that must not add a connection nobody will close. The caller aborts the raw connection.
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
             if (!_connections.TryGetValue(connection.RemotePeer, out var list))
                 _connections[connection.RemotePeer] = list = [];
             list.Add(connection);
