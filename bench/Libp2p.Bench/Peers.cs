@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Libp2p.Host;
 using Libp2p.Host.Resources;
+using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Transports.Tcp;
 

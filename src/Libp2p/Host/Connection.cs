@@ -302,7 +302,7 @@ public sealed class Connection : IAsyncDisposable
             if (deadline.Token.IsCancellationRequested && !_session.Completion.IsCompleted)
             {
                 aborted = deadline.Expired
-                    ? new TimeoutException($"Closing the connection to {RemotePeer} took longer than {timeout.TotalSeconds:0.###} s; it was aborted.")
+                    ? Libp2pException.Timeout($"Closing the connection to {RemotePeer} took longer than {timeout.TotalSeconds:0.###} s; it was aborted.")
                     : new OperationCanceledException("Closing the connection was cancelled; it was aborted.", cancellationToken);
                 _session.Abort(aborted);
             }

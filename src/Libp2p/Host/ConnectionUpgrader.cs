@@ -128,7 +128,7 @@ internal static class ConnectionUpgrader
 /// whole list with round trips.
 /// </summary>
 internal sealed class OptimisticSecurityRefusedException(string protocol, Exception inner)
-    : Exception($"The remote did not accept {protocol} offered optimistically: {inner.Message}", inner)
+    : Libp2pException(Libp2pError.ProtocolNegotiationFailed, $"The remote did not accept {protocol} offered optimistically: {inner.Message}", inner)
 {
     public string Protocol { get; } = protocol;
 }

@@ -27,7 +27,8 @@ public sealed partial class Libp2pHost
     /// <exception cref="TransportNotSupportedException">No transport can dial the address.</exception>
     /// <exception cref="TransportException">The connection failed.</exception>
     /// <exception cref="Noise.PeerIdMismatchException">The remote is not the peer the address names.</exception>
-    /// <exception cref="TimeoutException">The dial and upgrade took longer than <see cref="HostOptions.DialTimeout"/>.</exception>
+    /// <exception cref="Libp2pException">The dial and upgrade took longer than <see cref="HostOptions.DialTimeout"/>
+    /// (<see cref="Libp2pError.Timeout"/>, a <see cref="TimeoutException"/> inside).</exception>
     /// <exception cref="Resources.ResourceLimitExceededException">A connection limit (to the address, the peer, or the node's) is reached.</exception>
     public async ValueTask<Connection> DialAsync(Multiaddr address, CancellationToken cancellationToken = default)
     {
@@ -142,7 +143,7 @@ public sealed partial class Libp2pHost
                 await raw.DisposeAsync().ConfigureAwait(false);
             }
             if (e is OperationCanceledException && cts.Expired)
-                throw new TimeoutException($"Dialing {address} took longer than {Options.DialTimeout.TotalSeconds:0.#} s.", e);
+                throw Libp2pException.Timeout($"Dialing {address} took longer than {Options.DialTimeout.TotalSeconds:0.#} s.", e);
             throw;
         }
     }

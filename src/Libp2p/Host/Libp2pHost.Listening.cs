@@ -1,6 +1,7 @@
 using Libp2p.Core;
 using System.Threading.Channels;
 using Libp2p.Host.Resources;
+using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Security;
 using Libp2p.Transports;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 
 namespace Libp2p.Yamux;
 
@@ -72,7 +73,8 @@ public sealed partial class YamuxStream
                     ReleaseRingLocked();
                     return new ValueTask<int>(0);
                 case YamuxHalfState.Reset or YamuxHalfState.SessionEnded:
-                    throw _error!;
+                    ExceptionDispatchInfo.Throw(_error!); // stored: keep where it first happened
+                    break;
             }
             if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<int>(cancellationToken);
             _pendingRead = buffer;

@@ -54,7 +54,7 @@ internal static class IdentifyMessageConversion
             addr = Multiaddr.FromBytes(bytes.Span);
             return true;
         }
-        catch (FormatException) // MultiaddrFormatException, VarintFormatException
+        catch (Exception e) when (e is MultiaddrFormatException or VarintFormatException or FormatException)
         {
             return false;
         }
