@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Libp2p.Host;
+using Libp2p.Host.Resources;
+using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Relay;
 
@@ -51,7 +53,8 @@ public static class RelayBench
 
     private static Libp2pHost Host(bool enablePerf)
     {
-        var options = new HostOptions { EnablePerf = enablePerf, IdleTimeout = null };
+        // Limits lifted, as for the bench's other hosts (docs/benchmarks.md): the set-up loop dials 120 connections.
+        var options = new HostOptions { EnablePerf = enablePerf, IdleTimeout = null, Limits = ResourceLimits.Unlimited() };
         options.Transports.Add(new Libp2p.Transports.Tcp.TcpTransport());
         options.AddCircuitRelay();
         return new Libp2pHost(options);

@@ -133,7 +133,12 @@ const node = await createLibp2p({
     // tests open many connections from 127.0.0.1 in a burst; the defaults (5/s per host, 10 pending) refuse them
     inboundConnectionThreshold: 100_000,
     maxIncomingPendingConnections: 1_000,
-    maxConnections: 10_000
+    maxConnections: 10_000,
+    // the tests run on a loaded 2-core machine, where a first TLS handshake with a just-started .NET process can
+    // outlast js's 6 s per address (seen as "Handshake timeout" in CI); every test keeps its own deadline
+    dialTimeout: 30_000,
+    addressDialTimeout: 25_000,
+    inboundUpgradeTimeout: 25_000
   }
 })
 

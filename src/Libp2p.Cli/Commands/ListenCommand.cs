@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Libp2p.Host;
+using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Relay;
 
@@ -33,7 +34,7 @@ public static class ListenCommand
         var dhtClient = new Option<bool>("--dht-client") { Description = "Run a Kademlia DHT client (queries only; in nobody's routing table)." };
         var command = new Command("listen", "Run a node that serves ping, identify (and perf) until interrupted.")
         {
-            NodeSetup.KeyOption, NodeSetup.SecurityOption, listen, relay, via, perf, pubsubRouter, subscribe, dht, dhtClient, DhtSetup.BootstrapOption, DhtSetup.ProtocolOption, NodeSetup.TimeoutOption, Output.JsonOption,
+            NodeSetup.KeyOption, NodeSetup.SecurityOption, listen, relay, via, perf, pubsubRouter, subscribe, dht, dhtClient, DhtSetup.BootstrapOption, DhtSetup.ProtocolOption, NodeSetup.TimeoutOption, LimitOptions.Option, Output.JsonOption,
         };
         command.SetRunner(async (parse, ct) =>
         {
@@ -41,7 +42,7 @@ public static class ListenCommand
             var given = parse.GetValue(listen) ?? [];
             if (given.Length == 0 && relays.Count == 0) given = ["/ip4/127.0.0.1/tcp/0"];
             var addresses = given.Select(a => NodeSetup.ParseAddress(a, "--listen address")).ToList();
-            await using var host = NodeSetup.CreateHost(parse, enablePerf: parse.GetValue(perf));
+            await using var host = NodeSetup.CreateHost(parse, enablePerf: parse.GetValue(perf), listener: true);
             foreach (var a in addresses)
                 await host.ListenAsync(a, ct);
             await using var relayService = parse.GetValue(relay) ? host.StartRelayService() : null;
