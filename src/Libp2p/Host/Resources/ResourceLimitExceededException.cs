@@ -2,10 +2,10 @@ namespace Libp2p.Host.Resources;
 
 /// <summary>
 /// The host's <see cref="ResourceManager"/> refused something: a connection, a stream, or memory. Names the limit (a
-/// property of <see cref="ResourceLimits"/>), its value and the scope that is full.
+/// property of <see cref="ResourceLimits"/>), its value and the scope that is full; <see cref="Libp2pError.ResourceLimitExceeded"/>.
 /// </summary>
 public sealed class ResourceLimitExceededException(string limit, long value, string scope, string what)
-    : Exception($"Refused {what}: {scope} is at its limit {limit} = {value}.")
+    : Libp2pException(Libp2pError.ResourceLimitExceeded, $"Refused {what}: {scope} is at its limit {limit} = {value}.")
 {
     /// <summary>The <see cref="ResourceLimits"/> property that was hit.</summary>
     public string Limit { get; } = limit;
