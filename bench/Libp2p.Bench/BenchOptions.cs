@@ -5,7 +5,7 @@ namespace Libp2p.Bench;
 /// <summary>Command-line options of the bench.</summary>
 public sealed class BenchOptions
 {
-    public static readonly string[] AllSections = ["baseline", "yamux", "perf", "setup", "idle", "wasm", "pubsub", "kad", "attacks"];
+    public static readonly string[] AllSections = ["baseline", "yamux", "perf", "setup", "idle", "wasm", "pubsub", "kad", "attacks", "relay"];
 
     public bool Quick { get; private set; }
     public long PerfBytes { get; private set; } = 100L << 20;

@@ -4,7 +4,7 @@ using Libp2p.Bench;
 
 // The libp2p benchmark program: prints figures and PASS/MISS against the targets; exits 0 unless a
 // measurement itself broke (a missed target is a finding, not a failure).
-// Usage: dotnet run -c Release --project bench/Libp2p.Bench -- [--quick] [--only perf,baseline,setup,idle,wasm]
+// Usage: dotnet run -c Release --project bench/Libp2p.Bench -- [--quick] [--only perf,baseline,setup,idle,wasm,pubsub,kad,relay]
 //        [--idle-connections N]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -165,6 +165,12 @@ await Section("kad", async () =>
     report.Line($"{options.KadNodes} DHT nodes in this process (Noise + Yamux over in-memory links, 5-35 ms one way), " +
         $"{options.KadLookups} lookups of each kind, {options.KadRecords} records");
     kad = await new Libp2p.Bench.Kad.KadSimulation(options.KadNodes, options.KadLookups, options.KadRecords, seed: 12, s => report.Line("  " + s)).RunAsync();
+});
+
+await Section("relay", async () =>
+{
+    report.Line("circuit relay v2: a relayed connection against a direct one (docs/benchmarks.md)");
+    await RelayBench.RunAsync(options.Quick ? 16L << 20 : 64L << 20, options.Runs, options.SetupJsCount, s => report.Line("  " + s));
 });
 
 report.Line("");

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Libp2p.Host;
 using Libp2p.Identity;
 using Libp2p.Multiformats;
+using Libp2p.Relay;
 using Libp2p.Security;
 using Libp2p.Security.Noise;
 using Libp2p.Security.Plaintext;
@@ -68,6 +69,10 @@ public static class NodeSetup
             options.IdleTimeout = null;
         }
         options.Transports.Add(TransportFactory());
+        // Circuit relay v2 client on every node (as go-libp2p enables it by default): dial …/p2p-circuit/p2p/TARGET,
+        // listen via a relay (`listen --via`), and accept relayed connections a relay brings (the interop suite
+        // reserves by hand, without a listener). Relayed connections are limited (Connection.Limit).
+        options.AddCircuitRelay();
         if (SecurityFrom(parse) is { } security)
         {
             options.SecurityProtocols.Clear();
