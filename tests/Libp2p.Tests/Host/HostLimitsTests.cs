@@ -75,6 +75,41 @@ public class HostLimitsTests
     }
 
     [Fact]
+    public async Task AWellBehavedPeerMovingLargeStreamsWithDefaultLimitsIsNeverResetAndEveryByteReturns()
+    {
+        // What js's interop test does against us: four concurrent 8 MiB echo streams, then perf 32 MiB each way, on
+        // one connection with the default limits. Windows grow on the way; nothing may be refused, and once the
+        // streams are done the reservations are all back.
+        var (server, addr) = await CreateListeningAsync(o => o.EnablePerf = true);
+        await using var _ = server;
+        server.SetHandler(Libp2p.Protocols.Echo.EchoProtocol.ProtocolId, (ctx, ct) => Libp2p.Protocols.Echo.EchoProtocol.HandleAsync(ctx.Stream, ct));
+        await using var client = Create();
+        var connection = await client.DialAsync(addr).AsTask().WaitAsync(T);
+        var payload = new byte[8 << 20];
+        Random.Shared.NextBytes(payload);
+        async Task EchoAsync()
+        {
+            await using var s = await connection.OpenStreamAsync(Libp2p.Protocols.Echo.EchoProtocol.ProtocolId);
+            var send = Task.Run(async () => { await s.WriteAsync(payload); await s.CloseWriteAsync(); });
+            var back = new byte[payload.Length];
+            int got = 0, n;
+            while ((n = await s.ReadAsync(back.AsMemory(got, Math.Min(64 * 1024, back.Length - got)))) > 0) got += n;
+            await send;
+            Assert.Equal(payload.Length, got);
+            Assert.True(back.AsSpan().SequenceEqual(payload));
+        }
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => EchoAsync())).WaitAsync(T * 3);
+        var perf = await client.PerfAsync(connection, 32UL << 20, 32UL << 20).AsTask().WaitAsync(T * 3);
+        Assert.Equal(32UL << 20, perf.DownloadBytes);
+        Assert.Equal(0, server.Resources.Refusals);
+        await connection.CloseAsync().AsTask().WaitAsync(T);
+        var deadline = DateTime.UtcNow + T;
+        while ((server.Resources.Usage.Memory != 0 || client.Resources.Usage.Memory != 0) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Equal(0, server.Resources.Usage.Memory);
+        Assert.Equal(0, client.Resources.Usage.Memory);
+    }
+
+    [Fact]
     public async Task AWriteThatMakesNoProgressForTheWriteTimeoutAbortsTheSession()
     {
         var time = new FakeTimeProvider();

@@ -88,8 +88,12 @@ public sealed class ResourceLimits
 
     // ---- stream ----
 
-    /// <summary>Bytes one stream can make the node buffer (its receive window grows only within this).</summary>
-    public long MemoryPerStream { get; set; } = 16 * MiB;
+    /// <summary>
+    /// Bytes one stream can make the node buffer (its receive window grows only within this). Yamux's largest window
+    /// (16 MiB) plus room for what its handler reserves (perf's 256 KiB buffer): at exactly 16 MiB a full window
+    /// and perf's buffer did not fit, and a well-behaved js perf upload was reset.
+    /// </summary>
+    public long MemoryPerStream { get; set; } = 20 * MiB;
 
     // ---- protocol (node-wide, every peer together) ----
 

@@ -216,6 +216,9 @@ public sealed class ResourceManager
                 if (c.Address is { } a) a.Out--;
                 if (c.Peer is { } p) p.Out--;
             }
+            // Streams still holding memory give it back to the connection's chain now, and only to their own
+            // accounts later; then whatever the connection itself still holds returns.
+            foreach (var s in c.OpenStreams) s.DetachFromConnection();
             long left = c.MemoryUsed;
             if (left > 0) c.ReleaseMemory(left);
             if (c.Address is { } addr) DropAddressIfUnusedLocked(addr);
@@ -255,7 +258,9 @@ public sealed class ResourceManager
             }
             if (inbound) { c.StreamsIn++; n.StreamsIn++; if (p is not null) p.StreamsIn++; }
             else { c.StreamsOut++; n.StreamsOut++; if (p is not null) p.StreamsOut++; }
-            return new StreamScope(c, inbound, l);
+            var stream = new StreamScope(c, inbound, l);
+            c.OpenStreams.Add(stream);
+            return stream;
         }
     }
 
@@ -285,6 +290,7 @@ public sealed class ResourceManager
             var c = s.Connection;
             var n = NodeScope;
             var p = c.Peer;
+            c.OpenStreams.Remove(s);
             if (s.Inbound)
             {
                 c.StreamsIn--; n.StreamsIn--;

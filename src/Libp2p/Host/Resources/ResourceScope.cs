@@ -22,10 +22,13 @@ internal abstract class ResourceScope : IResourceScope
     public long MemoryUsed => Own.Used;
     public long MemoryLimit => Own.Limit;
 
-    public virtual bool TryReserveMemory(long bytes)
+    /// <summary>Reserves along the chain; the account that refused, or null.</summary>
+    private protected virtual MemoryAccount? TryReserveCore(long bytes) => MemoryAccount.TryReserve(Chain, bytes);
+
+    public bool TryReserveMemory(long bytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
-        var refused = MemoryAccount.TryReserve(Chain, bytes);
+        var refused = TryReserveCore(bytes);
         if (refused is null) return true;
         Manager.ReportMemoryRefused(refused, this, bytes);
         return false;
@@ -34,7 +37,7 @@ internal abstract class ResourceScope : IResourceScope
     public void ReserveMemory(long bytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
-        var refused = MemoryAccount.TryReserve(Chain, bytes);
+        var refused = TryReserveCore(bytes);
         if (refused is null) return;
         Manager.ReportMemoryRefused(refused, this, bytes);
         throw new ResourceLimitExceededException(refused.LimitName, refused.Limit, refused.ScopeName, $"{bytes} bytes of memory for {Name}");

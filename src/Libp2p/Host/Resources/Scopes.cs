@@ -64,6 +64,9 @@ internal sealed class ConnectionScope : ResourceScope, IYamuxResources
     public bool Closed { get; set; }
     public int StreamsIn, StreamsOut;
 
+    /// <summary>Streams counted here and not closed yet (the manager's lock): detached when the connection closes first.</summary>
+    public HashSet<StreamScope> OpenStreams { get; } = [];
+
     /// <summary>Charges the peer from now on (called under the manager's lock, before any stream exists).</summary>
     public void Establish(PeerScope peer)
     {
@@ -84,8 +87,9 @@ internal sealed class ConnectionScope : ResourceScope, IYamuxResources
 /// </summary>
 internal sealed class StreamScope : ResourceScope, IYamuxStreamResources
 {
-    private readonly Lock _memory = new(); // the chain changes when the protocol is set
+    private readonly Lock _memory = new(); // the chain changes when the protocol is set and when the connection closes first
     private int _closed;
+    private bool _detached;
 
     public StreamScope(ConnectionScope connection, bool inbound, ResourceLimits limits)
         : base(connection.Manager, $"{(inbound ? "inbound" : "outbound")} stream of {connection.Name}",
@@ -108,37 +112,66 @@ internal sealed class StreamScope : ResourceScope, IYamuxStreamResources
         {
             Protocol = protocol;
             protocol.Own.Add(Own.Used);
-            Chain = [Own, protocol.Own, .. Chain[1..]];
+            Chain = _detached ? [Own, protocol.Own] : [Own, protocol.Own, .. Chain[1..]];
         }
     }
 
-    public override bool TryReserveMemory(long bytes)
+    // Once closed, the stream has given back everything it held (Close releases its whole account): a handler's
+    // release after that (perf's buffer, when the stream finished before the handler's finally) is not taken from the
+    // scopes a second time, and a reservation is refused (nothing would give it back).
+    private protected override MemoryAccount? TryReserveCore(long bytes)
     {
-        lock (_memory) return base.TryReserveMemory(bytes);
+        lock (_memory) return IsClosed ? Own : MemoryAccount.TryReserve(Chain, bytes);
     }
 
     public override void ReleaseMemory(long bytes)
     {
-        lock (_memory) base.ReleaseMemory(bytes);
+        lock (_memory)
+        {
+            if (!IsClosed) base.ReleaseMemory(bytes);
+        }
     }
 
     bool IYamuxStreamResources.TryReserveMemory(long bytes, bool required)
     {
         lock (_memory)
         {
-            if (required) return base.TryReserveMemory(bytes);
+            if (IsClosed) return false;
+            if (required)
+            {
+                var refused = MemoryAccount.TryReserve(Chain, bytes);
+                if (refused is not null) Manager.ReportMemoryRefused(refused, this, bytes);
+                return refused is null;
+            }
             return MemoryAccount.TryReserve(Chain, bytes) is null; // a window that does not grow: not a refusal
         }
     }
 
     void IYamuxStreamResources.ReleaseMemory(long bytes) => ReleaseMemory(bytes);
 
+    /// <summary>
+    /// The connection closes before this stream gave its memory back (a ring the application has not drained yet): what
+    /// the stream holds returns to the connection and the scopes above it now, once, and the stream's own account (and
+    /// its protocol's) pays alone from here on, so its later release is not taken from them a second time. Called under
+    /// the manager's lock.
+    /// </summary>
+    public void DetachFromConnection()
+    {
+        lock (_memory)
+        {
+            long used = Own.Used;
+            if (used > 0) MemoryAccount.Release(Connection.ChainForStreams, used);
+            Chain = Protocol is { } p ? [Own, p.Own] : [Own];
+            _detached = true;
+        }
+    }
+
     public void Close()
     {
-        if (Interlocked.Exchange(ref _closed, 1) != 0) return;
         long left;
         lock (_memory)
         {
+            if (Interlocked.Exchange(ref _closed, 1) != 0) return;
             left = Own.Used;
             if (left > 0) MemoryAccount.Release(Chain, left);
         }
