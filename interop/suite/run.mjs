@@ -78,6 +78,8 @@ const mocha = new Mocha({
   }
 })
 mocha.addFile(path.join(here, 'suite.test.mjs'))
+// the suite's gossipsub and hybrid scenarios, which it skips itself, as our own tests (counted by the same reporter)
+mocha.addFile(path.join(here, 'pubsub.test.mjs'))
 await mocha.loadFilesAsync()
 
 for (const test of allTests(mocha.suite)) {
