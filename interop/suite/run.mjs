@@ -92,7 +92,7 @@ if (leftOut.size > 0) {
   mocha.invert()
 }
 
-if (!await warmUp()) process.stdout.write(`interop suite (${args.daemon}): the spare js daemon was not ready within 60 s; going on\n`)
+if (!await warmUp()) process.stdout.write(`interop suite (${args.daemon}): the spare daemons were not all ready within 60 s; going on\n`)
 mocha.run(() => {
   const left = killAll({ includeSpare: true })
   if (left > 0) process.stdout.write(`interop suite (${args.daemon}): killed ${left} daemon(s) still running after the run\n`)
