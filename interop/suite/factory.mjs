@@ -91,7 +91,7 @@ export function killAll ({ includeSpare = false } = {}) {
   if (includeSpare) {
     for (const pool of Object.values(pools)) {
       pool.spares.length = 0
-      pool.warming = null
+      pool.warming.clear()
     }
   }
   return left
@@ -107,12 +107,13 @@ export const factory = {
 // Daemon processes kept ready, modules loaded, waiting for their options on stdin: js daemons (Node takes ~2 s to
 // load js-libp2p, most of a test's set-up otherwise) and, in a Wasm run, ours (`wasm/p2p --warm`: the .NET runtime
 // is loaded, the arguments come on stdin; that is about half of a Wasm daemon's start). Seconds each on a loaded
-// machine, and the DHT groups start 4 daemons at once in a 20 s hook: 3 spares of each kind, refilled one at a time
-// so the refill competes little with the running test.
-const SPARES = 3
+// machine, and the DHT groups start 4 daemons at once in a 20 s hook: 4 spares of each kind, refilled at most 2 at a
+// time so the refill competes little with the running test (measured under load: one at a time fell behind).
+const SPARES = 4
+const REFILLING = 2
 const pools = {
-  js: { spares: [], warming: null, command: () => [process.execPath, path.join(here, 'js-daemon.mjs'), '--warm'] },
-  'dotnet-wasm': { spares: [], warming: null, command: () => [...config.wasmCommand, '--warm'] }
+  js: { spares: [], warming: new Set(), command: () => [process.execPath, path.join(here, 'js-daemon.mjs'), '--warm'] },
+  'dotnet-wasm': { spares: [], warming: new Set(), command: () => [...config.wasmCommand, '--warm'] }
 }
 
 /** Starts the spares and waits until they have loaded js-libp2p or the .NET runtime (so no test pays for it). */
@@ -136,29 +137,28 @@ function takeSpare (kind) {
   let proc
   while ((proc = pool.spares.shift()) != null && (proc.child.exitCode != null || proc.child.signalCode != null)) {}
   proc ??= launch(kind, pool.command())
-  if (proc === pool.warming) pool.warming = null
+  pool.warming.delete(proc)
   refill(kind)
   return proc
 }
 
 function refill (kind) {
   const pool = pools[kind]
-  if (pool.warming != null || pool.spares.length >= SPARES) return
-  const proc = launch(kind, pool.command())
-  pool.spares.push(proc)
-  pool.warming = proc
-  const next = () => {
-    if (pool.warming !== proc) return
-    pool.warming = null
-    refill(kind)
+  while (pool.warming.size < REFILLING && pool.spares.length < SPARES) {
+    const proc = launch(kind, pool.command())
+    pool.spares.push(proc)
+    pool.warming.add(proc)
+    const next = () => {
+      if (pool.warming.delete(proc)) refill(kind)
+    }
+    proc.onMessage = (msg) => { if (msg.event === 'warm') next() }
+    proc.exited.then(next)
   }
-  proc.onMessage = (msg) => { if (msg.event === 'warm') next() }
-  proc.exited.then(next)
 }
 
 function spawnJs (options) {
   const proc = takeSpare('js')
-  proc.log.write(`# options ${JSON.stringify(options)}\n`)
+  proc.log.write(`# options ${JSON.stringify(options)} at ${proc.since()}\n`)
   proc.child.stdin.write(JSON.stringify(options) + '\n')
   return whenReady(proc, true)
 }
@@ -180,7 +180,7 @@ async function spawnOurs (options) {
   const proc = wasm ? takeSpare('dotnet-wasm') : launch('dotnet', [...config.p2pCommand, ...args])
   proc.log.write(`# options ${JSON.stringify(options)}\n`)
   if (wasm) {
-    proc.log.write(`# arguments ${JSON.stringify(args)}\n`)
+    proc.log.write(`# arguments ${JSON.stringify(args)} at ${proc.since()}\n`)
     proc.child.stdin.write(JSON.stringify(args) + '\n')
   }
   // Inside Wasm there are no POSIX signals: the Node host is ended by the signal itself, not with exit code 0.
