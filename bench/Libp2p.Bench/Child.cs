@@ -15,6 +15,7 @@ public sealed class Child : IAsyncDisposable
     private readonly Process _process;
     private readonly Channel<string> _lines = Channel.CreateUnbounded<string>(new() { SingleReader = true });
     private readonly StringBuilder _stderr = new();
+    private readonly StringBuilder _stdout = new();
     private readonly CancellationTokenSource _deadline;
     private readonly string _name;
     private int _connectionOpens;
@@ -33,6 +34,11 @@ public sealed class Child : IAsyncDisposable
     public int ConnectionOpens => Volatile.Read(ref _connectionOpens);
 
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+
+    /// <summary>Stdout so far (the first 256 KiB), except connection:open lines when lines are not kept.</summary>
+    public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
+
+    public bool HasExited => _process.HasExited;
 
     public static Child Start(string name, string fileName, IEnumerable<string> args, TimeSpan hardTimeout,
         string? workingDirectory = null, bool keepLines = true)
@@ -56,6 +62,7 @@ public sealed class Child : IAsyncDisposable
                 Interlocked.Increment(ref child._connectionOpens);
                 if (!keepLines) return;
             }
+            lock (child._stdout) if (child._stdout.Length < 256 * 1024) child._stdout.AppendLine(e.Data);
             child._lines.Writer.TryWrite(e.Data);
         };
         p.ErrorDataReceived += (_, e) =>

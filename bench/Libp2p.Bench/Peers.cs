@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Libp2p.Host;
+using Libp2p.Host.Resources;
+using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Transports.Tcp;
 
@@ -36,12 +38,15 @@ public static class Peers
         return File.Exists(path) ? Path.GetFullPath(path) : null;
     }
 
-    /// <summary>`p2p listen --perf --json` as the NativeAOT executable (null when there is none).</summary>
+    /// <summary>
+    /// `p2p listen --perf --json` as the NativeAOT executable (null when there is none), limits lifted as in
+    /// <see cref="StartCSharpListenerAsync"/>.
+    /// </summary>
     public static async Task<Listener?> StartAotListenerAsync(TimeSpan hardTimeout, bool keepLines = true)
     {
         if (AotCli is null) return null;
         var child = Child.Start("p2p (NativeAOT) listen", AotCli,
-            ["listen", "--perf", "--json", "--listen", "/ip4/127.0.0.1/tcp/0"], hardTimeout, keepLines: keepLines);
+            ["listen", "--perf", "--json", "--listen", "/ip4/127.0.0.1/tcp/0", "--limit", "all=unlimited"], hardTimeout, keepLines: keepLines);
         return await ListeningAsync(child);
     }
 
@@ -54,12 +59,18 @@ public static class Peers
     /// `dotnet p2p.dll listen --perf --json` on an ephemeral loopback port. If the CLI cannot start,
     /// `dotnet Libp2p.Bench.dll serve` (same host settings) is used instead, and said so once.
     /// </summary>
-    public static async Task<Listener> StartCSharpListenerAsync(TimeSpan hardTimeout, bool keepLines = true)
+    /// <remarks>
+    /// Every resource limit is lifted (<c>--limit all=unlimited</c>) unless <paramref name="defaultLimits"/>: the bench
+    /// opens thousands of connections from 127.0.0.1, far past the per-address and per-peer defaults. The attack
+    /// section keeps the defaults.
+    /// </remarks>
+    public static async Task<Listener> StartCSharpListenerAsync(TimeSpan hardTimeout, bool keepLines = true, bool defaultLimits = false)
     {
-        if (!s_cliFailed)
+        if (!s_cliFailed || defaultLimits)
         {
+            string[] limits = defaultLimits ? [] : ["--limit", "all=unlimited"];
             var child = Child.Start("p2p listen", "dotnet",
-                [CliDll, "listen", "--perf", "--json", "--listen", "/ip4/127.0.0.1/tcp/0"], hardTimeout, keepLines: keepLines);
+                [CliDll, "listen", "--perf", "--json", "--listen", "/ip4/127.0.0.1/tcp/0", .. limits], hardTimeout, keepLines: keepLines);
             try { return await ListeningAsync(child); }
             catch (InvalidOperationException e)
             {
@@ -92,7 +103,8 @@ public static class Peers
     /// <summary>A host in this process with TCP; the caller disposes it.</summary>
     public static Libp2pHost CreateHost(bool enablePerf = false, bool enableIdentify = true, Libp2p.Security.ISecurityProtocol? security = null)
     {
-        var options = new HostOptions { EnablePerf = enablePerf, EnableIdentify = enableIdentify, IdleTimeout = null };
+        // Limits lifted: the bench dials thousands of connections to one address (see StartCSharpListenerAsync).
+        var options = new HostOptions { EnablePerf = enablePerf, EnableIdentify = enableIdentify, IdleTimeout = null, Limits = ResourceLimits.Unlimited() };
         if (security is not null)
         {
             options.SecurityProtocols.Clear();
@@ -137,4 +149,13 @@ public static class Peers
     }
 
     public static double GetDouble(JsonElement e, string name) => e.GetProperty(name).GetDouble();
+}
+
+/// <summary>A bench listener as the attack driver sees it.</summary>
+internal sealed class AttackTarget(Listener listener) : Libp2p.Attacks.IAttackTarget
+{
+    public int ProcessId => listener.Process.Pid;
+    public Libp2p.Multiformats.Multiaddr Address => listener.Address;
+    public string Output => listener.Process.Stdout + listener.Process.Stderr;
+    public bool HasExited => listener.Process.HasExited;
 }

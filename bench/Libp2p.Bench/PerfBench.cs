@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Libp2p.Host;
+using Libp2p.Identity;
 using Libp2p.Multiformats;
 
 namespace Libp2p.Bench;

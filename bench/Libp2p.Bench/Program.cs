@@ -4,7 +4,7 @@ using Libp2p.Bench;
 
 // The libp2p benchmark program: prints figures and PASS/MISS against the targets; exits 0 unless a
 // measurement itself broke (a missed target is a finding, not a failure).
-// Usage: dotnet run -c Release --project bench/Libp2p.Bench -- [--quick] [--only perf,baseline,setup,idle,wasm]
+// Usage: dotnet run -c Release --project bench/Libp2p.Bench -- [--quick] [--only perf,baseline,setup,idle,wasm,pubsub,kad,relay]
 //        [--idle-connections N]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -123,6 +123,22 @@ await Section("idle", async () =>
 
 WasmSection? wasm = null;
 await Section("wasm", async () => wasm = await WasmSection.RunAsync(options, report.Line));
+var attackReports = new List<Libp2p.Attacks.AttackReport>();
+await Section("attacks", async () =>
+{
+    report.Line("each attack against its own `p2p listen` (default limits), a legitimate peer dialing and pinging from 127.0.0.1 every 0.5 s;");
+    report.Line("RSS sampled every 100 ms, and once more 10 s after the attack ended");
+    int octet = 2;
+    foreach (var attack in Libp2p.Attacks.Attacks.All)
+    {
+        await using var node = await Peers.StartCSharpListenerAsync(TimeSpan.FromMinutes(5), keepLines: true, defaultLimits: true);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // start-up allocations settle
+        var r = await Libp2p.Attacks.AttackRun.RunAsync(new AttackTarget(node), attack, octet, TimeSpan.FromSeconds(10), CancellationToken.None);
+        octet += attack.Addresses + 2;
+        attackReports.Add(r);
+        report.Line(r.ToString());
+    }
+});
 
 var pubsubResults = new List<PubSubSimResult>();
 await Section("pubsub", async () =>
@@ -151,11 +167,23 @@ await Section("kad", async () =>
     kad = await new Libp2p.Bench.Kad.KadSimulation(options.KadNodes, options.KadLookups, options.KadRecords, seed: 12, s => report.Line("  " + s)).RunAsync();
 });
 
+await Section("relay", async () =>
+{
+    report.Line("circuit relay v2: a relayed connection against a direct one (docs/benchmarks.md)");
+    await RelayBench.RunAsync(options.Quick ? 16L << 20 : 64L << 20, options.Runs, options.SetupJsCount, s => report.Line("  " + s));
+});
+
 report.Line("");
 report.Line($"== targets == (load average {ProcStatus.LoadAverage()})");
 // The measured configuration is the NativeAOT tool (issue 15); without it, the JIT listener pairing.
 var measured = aot ?? csTwoProcesses;
 string measuredName = aot is not null ? "p2p<->p2p (NativeAOT)" : "C#<->C# (JIT)";
+foreach (var r in attackReports)
+{
+    report.Target($"{r.Attack}: legitimate pings succeed, RSS +<128 MB, back within 32 MB 10 s later",
+        r.LegitErrors.Count == 0 && r.LegitMs.Count > 0 && r.GrowthMB < 128 && r.RssAfter is { } a && (a - r.RssStart) / 1e6 < 32,
+        $"{r.LegitMs.Count}/{r.LegitMs.Count + r.LegitErrors.Count} pings, +{r.GrowthMB:0.0} MB, {((r.RssAfter ?? 0) - r.RssStart) / 1e6:+0.0;-0.0} MB after 10 s");
+}
 foreach (var r in pubsubResults.Where(r => r.Name.StartsWith("gossipsub 1 KiB")))
 {
     report.Target($"{r.Name}: 100% delivery", r.Delivered == r.Expected, $"{r.DeliveryRatio * 100:0.00}%");

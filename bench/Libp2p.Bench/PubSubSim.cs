@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using Libp2p.Host;
+using Libp2p.Host.Resources;
 using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.PubSub;
@@ -144,7 +145,8 @@ public static class PubSubSim
 
         public static async Task<SimNode> StartAsync(int index, Scenario s, bool bad)
         {
-            var options = new HostOptions { IdleTimeout = null, MaxConnections = 1024 };
+            // Every node is on 127.0.0.1, far past the default per-address limits (docs/limits.md): lifted.
+            var options = new HostOptions { IdleTimeout = null, Limits = ResourceLimits.Unlimited() };
             options.Transports.Add(new TcpTransport());
             var host = new Libp2pHost(options);
             var address = (await host.ListenAsync(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")))[0].WithPeerId(host.PeerId);

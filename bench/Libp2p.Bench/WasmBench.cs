@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Libp2p.Identity;
 using Libp2p.Multiformats;
 
 namespace Libp2p.Bench;

@@ -3,11 +3,15 @@
 //          [--dial MA [--ping N] [--identify]
 //          [--perf-upload BYTES --perf-download BYTES] [--echo-streams N --echo-bytes B]]...
 //          [--exit-after-actions] [--ignore-stdin] [--pubsub gossipsub|floodsub [--subscribe TOPIC]... [--heartbeat-ms MS]]
+//          [--relay] [--via RELAY-MA]...
 //          [--dht | --dht-client] [--dht-protocol P] [--bootstrap MA]... [--dht-find-peer ID] [--dht-put-pk-rsa]
 //          [--dht-get-pk ID] [--dht-provide CID] [--dht-find-providers CID]...
 // Serves ping, identify, /perf/1.0.0 and /echo/1.0.0 (and pubsub: see pubsub.mjs for its events and stdin commands;
 // and the DHT with --dht). Exits on SIGTERM/SIGINT and when stdin closes.
 // --security picks the connection encrypters in order of preference (default: noise only).
+// Every peer can dial …/p2p/RELAY/p2p-circuit/p2p/TARGET and accepts relayed connections (circuit relay v2 client);
+// --relay also serves the hop protocol; --via RELAY-MA reserves a slot there and listens on RELAY-MA/p2p-circuit
+// (the listening line then carries the circuit address); with --via and no --listen the peer listens on nothing else.
 // DHT actions (dht.mjs) run in order after the --bootstrap peers were dialed and the routing table filled.
 import './polyfill.mjs'
 import { createLibp2p } from 'libp2p'
@@ -16,6 +20,7 @@ import { noise } from '@libp2p/noise'
 import { yamux } from '@libp2p/yamux'
 import { ping } from '@libp2p/ping'
 import { identify } from '@libp2p/identify'
+import { circuitRelayTransport, circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { generateKeyPair, generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import { multiaddr } from '@multiformats/multiaddr'
 import { ECHO, PERF, serveEcho, servePerf, runPerf, runEcho, runPing } from './protocols.mjs'
@@ -41,7 +46,7 @@ const ENCRYPTERS = {
 }
 
 function parseArgs (argv) {
-  const opts = { listen: [], seed: null, security: [], dials: [], exitAfterActions: false, ignoreStdin: false, pubsub: null, subscribe: [], heartbeatMs: 1000, dht: null, dhtProtocol: null, bootstrap: [], dhtActions: [] }
+  const opts = { listen: [], seed: null, security: [], dials: [], exitAfterActions: false, ignoreStdin: false, pubsub: null, subscribe: [], heartbeatMs: 1000, dht: null, dhtProtocol: null, bootstrap: [], dhtActions: [], relay: false, via: [] }
   let current = null // the --dial the following actions belong to
   const need = (i, name) => {
     if (i + 1 >= argv.length) usage(`${name} needs a value`)
@@ -76,6 +81,8 @@ function parseArgs (argv) {
       case '--perf-download': action(a).perfDownload = count(i, a); i++; break
       case '--echo-streams': action(a).echoStreams = count(i, a); i++; break
       case '--echo-bytes': action(a).echoBytes = count(i, a); i++; break
+      case '--relay': opts.relay = true; break
+      case '--via': opts.via.push(need(i, a)); i++; break
       case '--dht': opts.dht = 'server'; break
       case '--dht-client': opts.dht = 'client'; break
       case '--dht-protocol': opts.dhtProtocol = need(i, a); i++; break
@@ -93,7 +100,8 @@ function parseArgs (argv) {
       default: usage(`unknown argument ${a}`)
     }
   }
-  if (opts.listen.length === 0) opts.listen.push('/ip4/127.0.0.1/tcp/0')
+  if (opts.listen.length === 0 && opts.via.length === 0) opts.listen.push('/ip4/127.0.0.1/tcp/0')
+  for (const v of opts.via) opts.listen.push(v.endsWith('/p2p-circuit') ? v : `${v}/p2p-circuit`)
   if (opts.security.length === 0) opts.security.push('noise')
   if (opts.seed != null && !/^[0-9a-fA-F]{64}$/.test(opts.seed)) usage('--seed needs 32 bytes as 64 hex digits')
   if (opts.dht == null && (opts.bootstrap.length > 0 || opts.dhtActions.length > 0)) usage('--bootstrap and --dht-* actions need --dht or --dht-client')
@@ -110,12 +118,13 @@ const privateKey = opts.seed != null
 const node = await createLibp2p({
   privateKey,
   addresses: { listen: opts.listen },
-  transports: [tcp()],
+  transports: [tcp(), circuitRelayTransport()],
   connectionEncrypters: await Promise.all(opts.security.map(async name => (await ENCRYPTERS[name]())())),
   streamMuxers: [yamux()],
   services: {
     ping: ping({ maxInboundStreams: 64, maxOutboundStreams: 64 }),
     identify: identify(),
+    ...(opts.relay ? { relay: circuitRelayServer() } : {}),
     ...(opts.pubsub != null ? { pubsub: pubsubService(opts.pubsub, opts) } : {}),
     ...(opts.dht != null ? { dht: dhtService({ server: opts.dht === 'server', protocol: opts.dhtProtocol }) } : {})
   },
@@ -124,7 +133,12 @@ const node = await createLibp2p({
     // tests open many connections from 127.0.0.1 in a burst; the defaults (5/s per host, 10 pending) refuse them
     inboundConnectionThreshold: 100_000,
     maxIncomingPendingConnections: 1_000,
-    maxConnections: 10_000
+    maxConnections: 10_000,
+    // the tests run on a loaded 2-core machine, where a first TLS handshake with a just-started .NET process can
+    // outlast js's 6 s per address (seen as "Handshake timeout" in CI); every test keeps its own deadline
+    dialTimeout: 30_000,
+    addressDialTimeout: 25_000,
+    inboundUpgradeTimeout: 25_000
   }
 })
 

@@ -1,6 +1,7 @@
 // The protocols peer.mjs serves and drives by hand: /echo/1.0.0 and /perf/1.0.0
 // (@libp2p/perf is not served by the package registry here, so perf is written from the spec:
 // https://github.com/libp2p/specs/blob/master/perf/perf.md).
+// Streams are opened with runOnLimitedConnection: the tests also drive them over relayed (limited) connections.
 import { sendAll, bytesOf, fillPattern, patternByte } from './streams.mjs'
 
 export const ECHO = '/echo/1.0.0'
@@ -54,7 +55,7 @@ export async function servePerf (stream, report) {
 
 /** Perf client: returns byte counts and the upload/download phase times in seconds. */
 export async function runPerf (connection, uploadBytes, downloadBytes) {
-  const stream = await connection.newStream(PERF)
+  const stream = await connection.newStream(PERF, { runOnLimitedConnection: true })
   const start = performance.now()
   const header = new Uint8Array(8)
   new DataView(header.buffer).setBigUint64(0, BigInt(downloadBytes), false)
@@ -99,7 +100,7 @@ export async function runEcho (connection, streams, bytes) {
 }
 
 async function echoOne (connection, index, bytes) {
-  const stream = await connection.newStream(ECHO)
+  const stream = await connection.newStream(ECHO, { runOnLimitedConnection: true })
   const writing = (async () => {
     for (let offset = 0; offset < bytes; offset += CHUNK) {
       const n = Math.min(CHUNK, bytes - offset)
@@ -125,7 +126,7 @@ async function echoOne (connection, index, bytes) {
 
 /** Pings `count` times on one /ipfs/ping/1.0.0 stream (the spec allows reuse); RTTs in ms. */
 export async function runPing (connection, count) {
-  const stream = await connection.newStream(PING)
+  const stream = await connection.newStream(PING, { runOnLimitedConnection: true })
   const rtts = []
   const iterator = stream[Symbol.asyncIterator]()
   let pending = new Uint8Array(0)

@@ -19,22 +19,8 @@ const here = path.dirname(fileURLToPath(import.meta.url))
  * pass and fails the run, so the list cannot go stale.
  */
 const TLS_IN_WASM = 'TLS inside Wasm: no platform TLS in browser-wasm, `wasm/p2p daemon --security tls` is unsupported (docs/security.md)'
-const RELAY = 'circuit relay v2: no relay transport or server in the .NET stack yet'
 
 export const expectedFailures = [
-  ['go to go over relay go connects', RELAY],
-  ['go to go over relay go fails to connect without a reservation', RELAY],
-  ['go to go over relay js connects', RELAY],
-  ['go to go over relay js fails to connect without a reservation', RELAY],
-  ['go to js over relay go connects', RELAY],
-  ['go to js over relay go fails to connect without a reservation', RELAY],
-  ['go to js over relay js connects', RELAY],
-  ['go to js over relay js fails to connect without a reservation', RELAY],
-  ['js to go over relay go connects', RELAY],
-  ['js to go over relay go fails to connect without a reservation', RELAY],
-  ['js to go over relay js connects', RELAY],
-  ['js to js over relay go connects', RELAY],
-  ['js to js over relay go fails to connect without a reservation', RELAY],
   ['ed25519/tls/mplex echo go sender to js listener', TLS_IN_WASM, 'wasm'],
   ['ed25519/tls/mplex echo js sender to go listener', TLS_IN_WASM, 'wasm'],
   ['ed25519/tls/yamux echo go sender to js listener', TLS_IN_WASM, 'wasm'],

@@ -1,12 +1,6 @@
 using System.CommandLine;
 using System.Security;
-using Libp2p.Identity;
-using Libp2p.Multistream;
 using Libp2p.Noise;
-using Libp2p.Security;
-using Libp2p.Protocols.Identify;
-using Libp2p.Protocols.Perf;
-using Libp2p.Protocols.Ping;
 
 namespace Libp2p.Cli;
 
@@ -48,13 +42,14 @@ public static class CommandRunner
     {
         string message = e switch
         {
-            CliException or KeyFormatException => e.Message,
+            CliException => e.Message,
             PeerIdMismatchException m => $"peer id mismatch: expected {m.Expected}, the remote proved to be {m.Actual}",
-            TimeoutException => $"timed out: {e.Message}",
+            // Some timeout messages say so already ("connecting to X timed out").
+            Libp2pException { IsTimeout: true } when e.Message.Contains("timed out", StringComparison.Ordinal) => e.Message,
+            Libp2pException { IsTimeout: true } or TimeoutException => $"timed out: {e.Message}",
             OperationCanceledException => "timed out (a longer --timeout may help)", // the user's Ctrl+C is handled before
-            MultistreamException { Error: MultistreamError.NoProtocolSupported } => $"the peer does not serve it: {e.Message}",
-            SecurityHandshakeException => e.Message,
-            MultistreamException or NoiseHandshakeException or IdentifyException or PingException or PerfException => e.Message,
+            Libp2pException { Libp2pError: Libp2pError.ProtocolNotSupported } => $"the peer does not serve it: {e.Message}",
+            Libp2pException => e.Message,
             FileNotFoundException f => $"file not found: {f.FileName ?? e.Message}",
             DirectoryNotFoundException => $"directory not found: {e.Message}",
             UnauthorizedAccessException or SecurityException => $"permission denied: {e.Message}",

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Libp2p.Host;
+using Libp2p.Identity;
 using Libp2p.Kad;
 using Libp2p.Kad.Network;
 using Libp2p.Kad.Records;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Libp2p.Host;
 using Libp2p.Identity;
 using Libp2p.Multiformats;
+using Libp2p.Relay;
 using Libp2p.Security;
 using Libp2p.Security.Noise;
 using Libp2p.Security.Plaintext;
@@ -41,7 +42,12 @@ public static class NodeSetup
     /// <summary>Name shown in identify's agent version.</summary>
     public static string AgentVersion { get; set; } = "p2p-dotnet/0.1.0";
 
-    public static Libp2pHost CreateHost(ParseResult parse, bool enablePerf = false)
+    /// <summary>
+    /// The host of a command. A listener (<paramref name="listener"/>) closes idle connections after the host's default
+    /// idle timeout, applies <c>--limit</c> options and reports refusals and other warnings on stderr; a one-shot
+    /// command (ping, identify, perf) keeps its one connection until it exits.
+    /// </summary>
+    public static Libp2pHost CreateHost(ParseResult parse, bool enablePerf = false, bool listener = false)
     {
         var keyPath = parse.GetValue(KeyOption);
         var options = new HostOptions
@@ -49,12 +55,24 @@ public static class NodeSetup
             Identity = keyPath is null ? PrivateKey.Generate() : KeyFiles.Load(keyPath),
             AgentVersion = AgentVersion,
             EnablePerf = enablePerf,
-            IdleTimeout = null, // a CLI node keeps its connections until it exits
             DialTimeout = TimeoutFrom(parse),
             TimeProvider = TimeProvider,
             LoggerFactory = Logging.FromEnvironment(),
         };
+        if (listener)
+        {
+            LimitOptions.Apply(parse, options.Limits);
+            options.LoggerFactory = new StderrLoggerFactory(parse.InvocationConfiguration.Error);
+        }
+        else
+        {
+            options.IdleTimeout = null;
+        }
         options.Transports.Add(TransportFactory());
+        // Circuit relay v2 client on every node (as go-libp2p enables it by default): dial …/p2p-circuit/p2p/TARGET,
+        // listen via a relay (`listen --via`), and accept relayed connections a relay brings (the interop suite
+        // reserves by hand, without a listener). Relayed connections are limited (Connection.Limit).
+        options.AddCircuitRelay();
         if (SecurityFrom(parse) is { } security)
         {
             options.SecurityProtocols.Clear();

@@ -14,4 +14,5 @@ public sealed class CircuitRelayException(string message, RelayStatus? status = 
 }
 
 /// <summary>A hop or stop message is malformed, too long or missing; only this escapes the decoders.</summary>
-public sealed class RelayProtocolException(string message, Exception? inner = null) : IOException(message, inner);
+public sealed class RelayProtocolException(string message, Exception? inner = null)
+    : Libp2pException(Libp2pError.ProtocolViolation, message, inner);

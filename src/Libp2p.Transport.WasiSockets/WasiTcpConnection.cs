@@ -171,7 +171,7 @@ public sealed class WasiTcpConnection : IRawConnection
     public void Abort(Exception? reason = null)
     {
         if (_disposed) return;
-        _abortReason = reason ?? new TransportException($"The connection to {RemoteAddress} was aborted.");
+        _abortReason = reason ?? new TransportException(Libp2pError.ConnectionAborted, $"The connection to {RemoteAddress} was aborted.");
         Release();
     }
 
@@ -266,14 +266,14 @@ public sealed class WasiTcpConnection : IRawConnection
     private Exception ClosedException() =>
         _abortReason is ObjectDisposedException or null
             ? new ObjectDisposedException(nameof(WasiTcpConnection))
-            : new TransportException("The connection was aborted.", _abortReason);
+            : new TransportException(Libp2pError.ConnectionAborted, "The connection was aborted.", _abortReason);
 
-    private TransportException ReadFailed() => new($"Reading from {RemoteAddress} failed: {_socket.Backend.LastStreamError}");
+    private TransportException ReadFailed() => new(Libp2pError.ConnectionReset, $"Reading from {RemoteAddress} failed: {_socket.Backend.LastStreamError}");
 
     private TransportException WriteFailed(StreamStatus status) =>
         status == StreamStatus.Closed
-            ? new TransportException($"Writing to {RemoteAddress} failed: the connection is closed.")
-            : new TransportException($"Writing to {RemoteAddress} failed: {_socket.Backend.LastStreamError}");
+            ? new TransportException(Libp2pError.ConnectionReset, $"Writing to {RemoteAddress} failed: the connection is closed.")
+            : new TransportException(Libp2pError.ConnectionReset, $"Writing to {RemoteAddress} failed: {_socket.Backend.LastStreamError}");
 
     public override string ToString() => $"wasi-tcp {LocalAddress} -> {RemoteAddress}";
 }

@@ -45,15 +45,16 @@ public sealed class WasiTcpTransport : ITransport
     /// <summary>The scheduler's clock, for the layers above (timeouts, keep-alives).</summary>
     public TimeProvider TimeProvider => _scheduler.TimeProvider;
 
-    public bool CanHandle(Multiaddr address) => MultiaddrConversion.TryParse(address, out _) is not null;
+    public bool CanHandle(Multiaddr address) => MultiaddrConversion.TryParse(address, out _, out _);
 
     public ListenerId Listen(Multiaddr address)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var target = MultiaddrConversion.TryParse(address, out var reason)
-            ?? throw new TransportNotSupportedException($"Cannot listen on {address}: {reason}.");
-        if (target.Ip is not { } local)
-            throw new TransportNotSupportedException($"Cannot listen on {address}: listening needs an IP address, not a name.");
+        if (!MultiaddrConversion.TryParse(address, out var target, out var reason))
+            throw new TransportNotSupportedException($"Cannot listen on {address}: {reason}.");
+        if (target.WhyNotListenable() is { } why)
+            throw new TransportNotSupportedException($"Cannot listen on {address}: {why}.");
+        var local = MultiaddrConversion.ToSocketAddress(target);
 
         var socket = CreateSocket(local.Family, "Listening on", address);
         try
@@ -94,18 +95,19 @@ public sealed class WasiTcpTransport : ITransport
     public async ValueTask<IRawConnection> DialAsync(Multiaddr address, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var target = MultiaddrConversion.TryParse(address, out var reason)
-            ?? throw new TransportNotSupportedException($"Cannot dial {address}: {reason}.");
-        if (MultiaddrConversion.WhyNotDialable(target) is { } why)
+        if (!MultiaddrConversion.TryParse(address, out var target, out var reason))
+            throw new TransportNotSupportedException($"Cannot dial {address}: {reason}.");
+        if (target.WhyNotDialable() is { } why)
             throw new TransportNotSupportedException($"Cannot dial {address}: {why}.");
 
-        if (target.Ip is { } ip)
-            return await ConnectAsync(ip, address, cancellationToken);
+        if (!target.IsDns)
+            return await ConnectAsync(MultiaddrConversion.ToSocketAddress(target), address, cancellationToken);
 
-        var candidates = await ResolveAsync(target.Host!, target.DnsFamily, cancellationToken);
+        var family = MultiaddrConversion.ToDnsFamily(target.Family);
+        var candidates = await ResolveAsync(target.Host, family, cancellationToken);
         if (candidates.Count == 0)
-            throw new TransportException($"Dialing {address} failed: {target.Host} has no {target.DnsFamily switch { DnsFamily.Ipv4 => "IPv4 ", DnsFamily.Ipv6 => "IPv6 ", _ => "" }}address.");
-        List<Exception>? errors = null;
+            throw new TransportException(Libp2pError.NameResolutionFailed, $"Dialing {address} failed: {target.Host} has no {family switch { DnsFamily.Ipv4 => "IPv4 ", DnsFamily.Ipv6 => "IPv6 ", _ => "" }}address.");
+        List<TransportException>? errors = null;
         foreach (var candidate in candidates)
         {
             try
@@ -115,7 +117,8 @@ public sealed class WasiTcpTransport : ITransport
             catch (NetworkAccessDeniedException) { throw; }
             catch (TransportException e) { (errors ??= new()).Add(e); }
         }
-        throw new TransportException($"Dialing {address} failed for every resolved address.", new AggregateException(errors!));
+        // As the TCP transport: the last attempt's error says what kind of failure this was.
+        throw new TransportException(errors![^1].Libp2pError, $"Dialing {address} failed for every resolved address.", new AggregateException(errors));
     }
 
     /// <summary>Resolves <paramref name="host"/> through <c>ip-name-lookup</c> (resolve-addresses, then resolve-next-address until none).</summary>
@@ -306,6 +309,14 @@ internal sealed class WasiTcpListener(ListenerId id, TcpSocket socket, Multiaddr
     public CancellationToken Stopping => _stop.Token;
     public Task? AcceptLoop { get; set; }
 
-    /// <summary>Cancels the pending accept wait (so the socket's pollable is no longer polled), then the loop drops the socket.</summary>
-    public void Stop() => _stop.Cancel();
+    /// <summary>
+    /// Cancels the pending accept wait (which takes the socket's pollable out of the scheduler at once), then drops the
+    /// socket now: once <see cref="WasiTcpTransport.RemoveListener"/> returned, the port accepts nothing more. (The
+    /// accept loop, resumed later, finds the token cancelled; its own dispose is then a no-op.)
+    /// </summary>
+    public void Stop()
+    {
+        _stop.Cancel();
+        Socket.Dispose();
+    }
 }

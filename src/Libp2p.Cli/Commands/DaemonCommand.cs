@@ -2,6 +2,7 @@ using System.CommandLine;
 using Libp2p.Daemon;
 using Libp2p.Daemon.Endpoints;
 using Libp2p.Multiformats;
+using Libp2p.Relay;
 using Libp2p.Security.Tls;
 
 namespace Libp2p.Cli.Commands;
@@ -31,7 +32,7 @@ public static class DaemonCommand
         var dht = new Option<bool>("--dht") { Description = "Run the Kademlia DHT in server mode (DHT requests are served by it)." };
         var dhtClient = new Option<bool>("--dht-client") { Description = "Run the Kademlia DHT in client mode (queries only)." };
         var pubsub = new Option<string?>("--pubsub") { Description = "Run pubsub with this router: gossipsub or floodsub (the suite's pubsubRouter)." };
-        var relay = new Option<bool>("--relay") { Description = "Serve circuit relay v2 (not supported yet)." };
+        var relay = new Option<bool>("--relay") { Description = "Serve circuit relay v2 (the hop protocol): other peers may reserve slots here and be reached through this node." };
         var command = new Command("daemon", "Run a libp2p node controlled through the libp2p daemon protocol (p2pd).")
         {
             control, listen, noListen, NodeSetup.KeyOption, NodeSetup.SecurityOption, muxer, dht, dhtClient, pubsub, relay, NodeSetup.TimeoutOption,
@@ -40,7 +41,7 @@ public static class DaemonCommand
         {
             // Everything is checked before anything is opened: an unsupported option must leave no trace.
             string? unsupported = FirstUnsupported(parse.GetValue(dht), parse.GetValue(dhtClient), parse.GetValue(pubsub),
-                parse.GetValue(relay), parse.GetValue(NodeSetup.SecurityOption) ?? [], parse.GetValue(muxer) ?? []);
+                parse.GetValue(NodeSetup.SecurityOption) ?? [], parse.GetValue(muxer) ?? []);
             var controlAddress = NodeSetup.ParseAddress(parse.GetValue(control), "--control address");
             bool unix = UnixControlEndpoint.IsUnix(controlAddress);
             if (unix && (OperatingSystem.IsBrowser() || OperatingSystem.IsWasi()))
@@ -55,6 +56,7 @@ public static class DaemonCommand
             await using var host = NodeSetup.CreateHost(parse);
             foreach (var a in listenAddresses)
                 await host.ListenAsync(a, ct);
+            await using var relayService = parse.GetValue(relay) ? host.StartRelayService() : null;
             var router = PubSubSetup.ParseRouter(parse.GetValue(pubsub));
             await using var pubSub = router is { } kind ? PubSubSetup.Create(host, kind) : null;
             IControlEndpoint endpoint = unix
@@ -88,12 +90,11 @@ public static class DaemonCommand
     }
 
     /// <summary>The first option this build cannot honour, said for the user; null when all are supported.</summary>
-    public static string? FirstUnsupported(bool dht, bool dhtClient, string? pubsub, bool relay, IReadOnlyList<string> security, IReadOnlyList<string> muxers)
+    public static string? FirstUnsupported(bool dht, bool dhtClient, string? pubsub, IReadOnlyList<string> security, IReadOnlyList<string> muxers)
     {
         if (dht && dhtClient) return "--dht and --dht-client exclude each other";
         if (pubsub is not null && pubsub.ToLowerInvariant() is not ("gossipsub" or "floodsub"))
             return $"--pubsub {pubsub}: this build has the gossipsub and floodsub routers";
-        if (relay) return "--relay: this build has no circuit relay yet";
         foreach (var s in security)
         {
             if (!SupportedSecurity.Contains(s.ToLowerInvariant()))

@@ -18,7 +18,7 @@ public enum ControlProtocolError
 /// answers it with an ERROR response and closes that control connection.
 /// </summary>
 public sealed class ControlProtocolException(ControlProtocolError error, string message, Exception? inner = null)
-    : Exception(message, inner)
+    : Libp2pException(Libp2pError.ProtocolViolation, message, inner)
 {
     public ControlProtocolError Error { get; } = error;
 }

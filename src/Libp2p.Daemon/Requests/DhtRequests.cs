@@ -26,7 +26,7 @@ internal sealed class DhtRequests : IRequestFamily
         var control = session.Control;
         if (dht is null)
         {
-            await control.WriteErrorAsync("DHT requests: this daemon runs no DHT (start it with --dht or --dht-client)", ct).ConfigureAwait(false);
+            await control.WriteErrorAsync("unsupported: DHT requests: this daemon runs no DHT (start it with --dht or --dht-client)", ct).ConfigureAwait(false);
             return RequestOutcome.Continue;
         }
         var r = request.Dht;

@@ -5,7 +5,7 @@ using Libp2p.Multiformats;
 namespace Libp2p.Daemon.Requests;
 
 /// <summary>A well-formed request whose content the daemon refuses; answered with an ERROR response.</summary>
-internal sealed class BadRequestException(string message) : Exception(message);
+internal sealed class BadRequestException(string message) : Libp2pException(Libp2pError.ProtocolViolation, message);
 
 /// <summary>Parsing of request fields into our types; bad content becomes a <see cref="BadRequestException"/>.</summary>
 internal static class RequestFields

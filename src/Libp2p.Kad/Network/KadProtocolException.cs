@@ -1,8 +1,8 @@
 namespace Libp2p.Kad.Network;
 
 /// <summary>A peer broke the kad-dht wire protocol (oversized or malformed message, wrong answer type).</summary>
-public sealed class KadProtocolException : Exception
+public sealed class KadProtocolException : Libp2pException
 {
-    public KadProtocolException(string message) : base(message) { }
-    public KadProtocolException(string message, Exception inner) : base(message, inner) { }
+    public KadProtocolException(string message) : base(Libp2pError.ProtocolViolation, message) { }
+    public KadProtocolException(string message, Exception inner) : base(Libp2pError.ProtocolViolation, message, inner) { }
 }

@@ -14,8 +14,8 @@ public interface IRecordValidator
 }
 
 /// <summary>A record was refused: malformed, badly signed, expired, or of an unknown namespace.</summary>
-public sealed class RecordValidationException : Exception
+public sealed class RecordValidationException : Libp2pException
 {
-    public RecordValidationException(string message) : base(message) { }
-    public RecordValidationException(string message, Exception inner) : base(message, inner) { }
+    public RecordValidationException(string message) : base(Libp2pError.ProtocolViolation, message) { }
+    public RecordValidationException(string message, Exception inner) : base(Libp2pError.ProtocolViolation, message, inner) { }
 }

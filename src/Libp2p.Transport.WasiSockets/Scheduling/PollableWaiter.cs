@@ -15,11 +15,19 @@ internal sealed class PollableWaiter(PollingEventLoop loop) : IValueTaskSource
     /// <summary>Position in the loop's waiter array while waiting, else -1.</summary>
     public int Index { get; set; } = -1;
 
+    /// <summary>
+    /// Armed, and the awaiter has not taken the result yet: not reusable. Continuations run inline on the loop, except
+    /// for an awaiter that captured a context (a SynchronizationContext, a TaskScheduler): its continuation is posted
+    /// and takes the result later; re-arming before that would make it fail.
+    /// </summary>
+    public bool InUse { get; private set; }
+
     public ValueTask Arm(int handle)
     {
         _core.Reset();
         Handle = handle;
         IsPending = true;
+        InUse = true;
         return new ValueTask(this, _core.Version);
     }
 
@@ -35,7 +43,11 @@ internal sealed class PollableWaiter(PollingEventLoop loop) : IValueTaskSource
         else _core.SetException(error);
     }
 
-    public void GetResult(short token) => _core.GetResult(token);
+    public void GetResult(short token)
+    {
+        try { _core.GetResult(token); }
+        finally { InUse = false; }
+    }
     public ValueTaskSourceStatus GetStatus(short token) => _core.GetStatus(token);
     public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
         _core.OnCompleted(continuation, state, token, flags);

@@ -71,7 +71,7 @@ public sealed class PollingEventLoop : IWasiScheduler
         if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled(cancellationToken);
         // One cached waiter per pollable; a concurrent second wait on the same pollable gets its own.
         var waiter = pollable.SchedulerState as PollableWaiter;
-        if (waiter is null || waiter.IsPending)
+        if (waiter is null || waiter.InUse)
         {
             waiter = new PollableWaiter(this);
             if (pollable.SchedulerState is null) pollable.SchedulerState = waiter;
@@ -87,7 +87,7 @@ public sealed class PollingEventLoop : IWasiScheduler
     public ValueTask YieldAsync()
     {
         ThrowIfFaulted();
-        var waiter = _freeYielders.Count > 0 ? _freeYielders.Pop() : new PollableWaiter(this);
+        var waiter = _freeYielders.Count > 0 && !_freeYielders.Peek().InUse ? _freeYielders.Pop() : new PollableWaiter(this);
         var task = waiter.Arm(0);
         _yielders.Add(waiter);
         EnsureRunning();

@@ -56,8 +56,8 @@ public static class InMemoryDuplex
         {
             if (_writeClosed) throw new InvalidOperationException("The write side is closed.");
             FlushResult r = await writer.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-            if (r.IsCanceled) throw new IOException("The stream was aborted.");
-            if (r.IsCompleted) throw new IOException("The remote end stopped reading.");
+            if (r.IsCanceled) throw new Libp2pException(Libp2pError.ConnectionAborted, "The stream was aborted.");
+            if (r.IsCompleted) throw new Libp2pException(Libp2pError.ConnectionReset, "The remote end stopped reading.");
         }
 
         public ValueTask CloseWriteAsync(CancellationToken cancellationToken = default)
@@ -69,7 +69,7 @@ public static class InMemoryDuplex
         public void Abort(Exception? reason = null)
         {
             _writeClosed = true;
-            var error = reason ?? new IOException("The stream was aborted.");
+            var error = reason ?? new Libp2pException(Libp2pError.ConnectionAborted, "The stream was aborted.");
             writer.CancelPendingFlush(); // a write waiting for room fails now, as on a reset socket
             writer.Complete(error);
             reader.Complete(error);

@@ -1,4 +1,5 @@
 using Libp2p.Core;
+using Libp2p.Host.Resources;
 using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Multistream;
@@ -18,6 +19,7 @@ public sealed class Connection : IAsyncDisposable
 {
     private readonly Libp2pHost _host;
     private readonly YamuxSession _session;
+    private readonly ConnectionScope _scope;
     private readonly Dictionary<string, int> _inboundPerProtocol = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastActivityTicks;
@@ -25,12 +27,13 @@ public sealed class Connection : IAsyncDisposable
     private int _keepAlive;
     private int _closing;
 
-    internal Connection(Libp2pHost host, YamuxSession session, PeerId remotePeer, PublicKey remotePublicKey,
+    internal Connection(Libp2pHost host, YamuxSession session, ConnectionScope scope, PeerId remotePeer, PublicKey remotePublicKey,
         Multiaddr localAddress, Multiaddr remoteAddress, ConnectionDirection direction, string securityProtocol)
     {
         SecurityProtocol = securityProtocol;
         _host = host;
         _session = session;
+        _scope = scope;
         RemotePeer = remotePeer;
         RemotePublicKey = remotePublicKey;
         LocalAddress = localAddress;
@@ -67,6 +70,9 @@ public sealed class Connection : IAsyncDisposable
     // The identify request running on this connection: js-libp2p accepts one inbound /ipfs/id/1.0.0 stream per
     // connection (maxInboundStreams: 1) and resets a second, so concurrent requests share this one.
     internal Task<IdentifyInfo>? IdentifyInFlight;
+
+    // When the peer's last identify push was taken (pushes are rate-limited per connection).
+    internal long LastIdentifyPushTimestamp;
     internal readonly Lock IdentifyLock = new();
 
     /// <summary>Streams open on this connection right now (both directions).</summary>
@@ -78,6 +84,14 @@ public sealed class Connection : IAsyncDisposable
     public bool IsClosed => _closed.Task.IsCompleted;
 
     internal YamuxSession Session => _session;
+
+    internal ConnectionScope Scope => _scope;
+
+    /// <summary>
+    /// The connection's resource scope: memory reserved here is charged to the connection, its peer, its remote address
+    /// and the node (see <see cref="ResourceManager"/>).
+    /// </summary>
+    public IResourceScope Resources => _scope;
 
     /// <summary>True while some <see cref="KeepAlive"/> handle is held.</summary>
     public bool IsKeptAlive => Volatile.Read(ref _keepAlive) > 0;
@@ -125,6 +139,8 @@ public sealed class Connection : IAsyncDisposable
         {
             using var timeout = new Deadline(_host.Options.StreamNegotiationTimeout, _host.TimeProvider, cancellationToken);
             string selected = await MultistreamSelect.SelectAsync(stream, protocols, timeout.Token).ConfigureAwait(false);
+            if (stream.Resources is StreamScope scope && _host.Resources.SetProtocol(scope, selected) is { } refusal)
+                throw refusal;
             _host.Metrics.StreamOpened(outbound: true);
             return (tracked, selected);
         }
@@ -177,13 +193,24 @@ public sealed class Connection : IAsyncDisposable
             var handler = _host.GetHandler(protocol);
             if (handler is null || !TryEnterProtocol(protocol))
             {
+                if (handler is not null)
+                    _host.Resources.ReportRefusal("maxInboundStreamsPerConnection", _host.GetInboundStreamLimit(protocol), _scope.Name,
+                        $"inbound {protocol} stream (the handler's limit per connection)");
                 _host.Log.InboundStreamRefused(RemotePeer, protocol);
                 stream.Abort();
                 protocol = null;
                 return;
             }
+            if (stream.Resources is StreamScope scope && _host.Resources.SetProtocol(scope, protocol) is { } refusal)
+            {
+                // Over the protocol's node-wide stream limit: the manager counted and logged it; the peer sees RST.
+                stream.Abort(refusal);
+                ExitProtocol(protocol);
+                protocol = null;
+                return;
+            }
             _host.Metrics.StreamOpened(outbound: false);
-            await handler(new StreamContext(this, tracked, protocol), _host.ShutdownToken).ConfigureAwait(false);
+            await handler(new StreamContext(this, tracked, protocol) { Resources = tracked.Resources }, _host.ShutdownToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -275,7 +302,7 @@ public sealed class Connection : IAsyncDisposable
             if (deadline.Token.IsCancellationRequested && !_session.Completion.IsCompleted)
             {
                 aborted = deadline.Expired
-                    ? new TimeoutException($"Closing the connection to {RemotePeer} took longer than {timeout.TotalSeconds:0.###} s; it was aborted.")
+                    ? Libp2pException.Timeout($"Closing the connection to {RemotePeer} took longer than {timeout.TotalSeconds:0.###} s; it was aborted.")
                     : new OperationCanceledException("Closing the connection was cancelled; it was aborted.", cancellationToken);
                 _session.Abort(aborted);
             }
@@ -304,18 +331,20 @@ public sealed class Connection : IAsyncDisposable
     }
 
     /// <summary>Counts a stream as activity for the idle timeout until it is disposed.</summary>
-    private sealed class TrackedStream : IDuplexStream
+    private sealed class TrackedStream : IScopedStream
     {
         private readonly Connection _owner;
-        private readonly IDuplexStream _inner;
+        private readonly YamuxStream _inner;
         private int _disposed;
 
-        public TrackedStream(Connection owner, IDuplexStream inner)
+        public TrackedStream(Connection owner, YamuxStream inner)
         {
             _owner = owner;
             _inner = inner;
             owner.StreamStarted();
         }
+
+        public IResourceScope Resources => _inner.Resources as IResourceScope ?? _owner.Resources;
 
         public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => _inner.ReadAsync(buffer, cancellationToken);
         public ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => _inner.WriteAsync(buffer, cancellationToken);

@@ -28,7 +28,7 @@ internal static class ConnectionUpgrader
 
     public static async ValueTask<(SecuredConnection Secure, YamuxSession Session)> OutboundAsync(
         IDuplexStream raw, SecurityUpgradeContext context, IReadOnlyList<ISecurityProtocol> security, bool optimistic,
-        YamuxOptions yamux, CancellationToken ct)
+        YamuxOptions yamux, IYamuxResources? resources, CancellationToken ct)
     {
         CheckNotEmpty(security);
         SecuredConnection secure;
@@ -64,7 +64,7 @@ internal static class ConnectionUpgrader
                 await MultistreamSelect.SelectAsync(secure.Stream, s_muxers, ct).ConfigureAwait(false);
             else
                 CheckMuxer(secure);
-            return (secure, new YamuxSession(secure.Stream, isInitiator: true, yamux));
+            return (secure, new YamuxSession(secure.Stream, isInitiator: true, yamux, resources));
         }
         catch (Exception e)
         {
@@ -74,7 +74,8 @@ internal static class ConnectionUpgrader
     }
 
     public static async ValueTask<(SecuredConnection Secure, YamuxSession Session)> InboundAsync(
-        IDuplexStream raw, SecurityUpgradeContext context, IReadOnlyList<ISecurityProtocol> security, YamuxOptions yamux, CancellationToken ct)
+        IDuplexStream raw, SecurityUpgradeContext context, IReadOnlyList<ISecurityProtocol> security, YamuxOptions yamux,
+        IYamuxResources? resources, CancellationToken ct)
     {
         CheckNotEmpty(security);
         string chosen = await MultistreamSelect.HandleAsync(raw, p => Find(security, p) is not null, ct).ConfigureAwait(false);
@@ -85,7 +86,7 @@ internal static class ConnectionUpgrader
                 await MultistreamSelect.HandleAsync(secure.Stream, static p => p == YamuxSession.ProtocolId, ct).ConfigureAwait(false);
             else
                 CheckMuxer(secure);
-            return (secure, new YamuxSession(secure.Stream, isInitiator: false, yamux));
+            return (secure, new YamuxSession(secure.Stream, isInitiator: false, yamux, resources));
         }
         catch (Exception e)
         {
@@ -127,7 +128,7 @@ internal static class ConnectionUpgrader
 /// whole list with round trips.
 /// </summary>
 internal sealed class OptimisticSecurityRefusedException(string protocol, Exception inner)
-    : Exception($"The remote did not accept {protocol} offered optimistically: {inner.Message}", inner)
+    : Libp2pException(Libp2pError.ProtocolNegotiationFailed, $"The remote did not accept {protocol} offered optimistically: {inner.Message}", inner)
 {
     public string Protocol { get; } = protocol;
 }

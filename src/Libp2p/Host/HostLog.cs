@@ -34,9 +34,6 @@ internal static partial class HostLog
     [LoggerMessage(9, LogLevel.Debug, "Closing idle connection to {Peer}")]
     public static partial void ClosingIdle(this ILogger logger, PeerId peer);
 
-    [LoggerMessage(10, LogLevel.Warning, "Refused inbound connection from {Address}: {Reason}")]
-    public static partial void InboundRefused(this ILogger logger, Multiaddr address, string reason);
-
     [LoggerMessage(11, LogLevel.Warning, "Closing a connection failed during shutdown")]
     public static partial void ShutdownCloseFailed(this ILogger logger, Exception error);
 

@@ -15,6 +15,7 @@ internal sealed class HostMetrics : IDisposable
     private readonly Counter<long> _dialFailures;
     private readonly Counter<long> _inboundUpgradeFailures;
     private readonly Histogram<double> _upgradeMilliseconds;
+    private readonly Counter<long> _refusals;
 
     public HostMetrics()
     {
@@ -25,6 +26,7 @@ internal sealed class HostMetrics : IDisposable
         _dialFailures = _meter.CreateCounter<long>("libp2p.dials.failed");
         _inboundUpgradeFailures = _meter.CreateCounter<long>("libp2p.inbound.upgrade_failures");
         _upgradeMilliseconds = _meter.CreateHistogram<double>("libp2p.upgrade.duration", unit: "ms", description: "Dial or accept to muxed connection.");
+        _refusals = _meter.CreateCounter<long>("libp2p.resource.refusals", description: "Connections, streams and memory refused by the resource manager, by limit.");
     }
 
     public void ConnectionOpened(ConnectionDirection direction, double upgradeMs)
@@ -47,6 +49,8 @@ internal sealed class HostMetrics : IDisposable
     public void DialFailed() => _dialFailures.Add(1);
 
     public void InboundUpgradeFailed() => _inboundUpgradeFailures.Add(1);
+
+    public void ResourceRefused(string limit) => _refusals.Add(1, new KeyValuePair<string, object?>("limit", limit));
 
     public void Dispose() => _meter.Dispose();
 }

@@ -1,3 +1,4 @@
+using Libp2p.Host.Resources;
 using Libp2p.Identity;
 using Libp2p.Security;
 using Libp2p.Security.Noise;
@@ -57,6 +58,21 @@ public sealed class HostOptions
     /// <summary>Time for the whole security + muxer upgrade of a new connection (js-libp2p uses 10 s).</summary>
     public TimeSpan UpgradeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Time an accepted connection has to send its first bytes (a dialer speaks first: the multistream-select header);
+    /// a connection that sends nothing is reset then and its pending-upgrade slot returns.
+    /// </summary>
+    public TimeSpan InboundFirstByteTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the ping handler waits for the next 32-byte ping on a stream (go-libp2p: 10 s).</summary>
+    public TimeSpan PingTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Time for either side of identify and for receiving an identify push (go-libp2p: 5 s).</summary>
+    public TimeSpan IdentifyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Time the perf handler waits for the 8-byte request header before it takes any buffer.</summary>
+    public TimeSpan PerfRequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Time for a dial, including the upgrade.</summary>
     public TimeSpan DialTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -74,11 +90,26 @@ public sealed class HostOptions
     /// </summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Upper bound on open connections (both directions); inbound ones beyond it are refused.</summary>
-    public int MaxConnections { get; set; } = 16_384;
+    /// <summary>
+    /// Every limit of the host's resource manager (<see cref="Libp2pHost.Resources"/>): connections, streams and memory
+    /// per node, remote address, peer, connection, stream and protocol. The defaults protect a node on the internet;
+    /// <c>docs/limits.md</c> lists them. Tests and benchmarks that open thousands of connections from one address raise them.
+    /// </summary>
+    public ResourceLimits Limits { get; set; } = new();
 
-    /// <summary>Upper bound on connections still in the upgrade (a slow-loris bound).</summary>
-    public int MaxPendingUpgrades { get; set; } = 256;
+    /// <summary>Shorthand for <see cref="ResourceLimits.Connections"/>: open connections, both directions, upgrading ones included.</summary>
+    public int MaxConnections
+    {
+        get => Limits.Connections;
+        set => Limits.Connections = value;
+    }
+
+    /// <summary>Shorthand for <see cref="ResourceLimits.PendingInbound"/>: inbound connections still in the upgrade (a slow-loris bound).</summary>
+    public int MaxPendingUpgrades
+    {
+        get => Limits.PendingInbound;
+        set => Limits.PendingInbound = value;
+    }
 
     /// <summary>Yamux settings for every connection (stream limits, windows, keep-alive).</summary>
     public YamuxOptions Yamux { get; set; } = new();

@@ -27,7 +27,9 @@ public sealed partial class Libp2pHost
     /// <exception cref="TransportNotSupportedException">No transport can dial the address.</exception>
     /// <exception cref="TransportException">The connection failed.</exception>
     /// <exception cref="Noise.PeerIdMismatchException">The remote is not the peer the address names.</exception>
-    /// <exception cref="TimeoutException">The dial and upgrade took longer than <see cref="HostOptions.DialTimeout"/>.</exception>
+    /// <exception cref="Libp2pException">The dial and upgrade took longer than <see cref="HostOptions.DialTimeout"/>
+    /// (<see cref="Libp2pError.Timeout"/>, a <see cref="TimeoutException"/> inside).</exception>
+    /// <exception cref="Resources.ResourceLimitExceededException">A connection limit (to the address, the peer, or the node's) is reached.</exception>
     public async ValueTask<Connection> DialAsync(Multiaddr address, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -94,6 +96,7 @@ public sealed partial class Libp2pHost
         var transport = Options.Transports.FirstOrDefault(t => t.CanHandle(address))
             ?? throw new TransportNotSupportedException($"No transport of this host can dial {address}.");
         long started = TimeProvider.GetTimestamp();
+        var scope = Resources.OpenOutbound(address);
         using var cts = new Deadline(Options.DialTimeout, TimeProvider, cancellationToken, _shutdown.Token);
         IRawConnection? raw = null;
         try
@@ -104,7 +107,7 @@ public sealed partial class Libp2pHost
             (SecuredConnection Secure, YamuxSession Session) upgraded;
             try
             {
-                upgraded = await ConnectionUpgrader.OutboundAsync(raw, context, security, optimistic: true, Options.Yamux, cts.Token).ConfigureAwait(false);
+                upgraded = await ConnectionUpgrader.OutboundAsync(raw, context, security, optimistic: true, Options.Yamux, scope, cts.Token).ConfigureAwait(false);
             }
             catch (OptimisticSecurityRefusedException refused)
             {
@@ -114,10 +117,15 @@ public sealed partial class Libp2pHost
                 await raw.DisposeAsync().ConfigureAwait(false);
                 raw = null;
                 raw = await transport.DialAsync(address, cts.Token).ConfigureAwait(false);
-                upgraded = await ConnectionUpgrader.OutboundAsync(raw, context, security, optimistic: false, Options.Yamux, cts.Token).ConfigureAwait(false);
+                upgraded = await ConnectionUpgrader.OutboundAsync(raw, context, security, optimistic: false, Options.Yamux, scope, cts.Token).ConfigureAwait(false);
             }
             var (secure, session) = upgraded;
-            var connection = new Connection(this, session, secure.RemotePeer, secure.RemotePublicKey,
+            if (Resources.TryEstablish(scope, secure.RemotePeer) is { } refusal)
+            {
+                await RefuseUpgradedAsync(session).ConfigureAwait(false);
+                throw refusal;
+            }
+            var connection = new Connection(this, session, scope, secure.RemotePeer, secure.RemotePublicKey,
                 raw.LocalAddress, raw.RemoteAddress.WithPeerId(secure.RemotePeer), ConnectionDirection.Outbound, secure.Protocol)
             {
                 Limit = (raw as ILimitedRawConnection)?.Limit,
@@ -127,6 +135,7 @@ public sealed partial class Libp2pHost
         }
         catch (Exception e)
         {
+            Resources.Close(scope);
             Metrics.DialFailed();
             if (raw is not null)
             {
@@ -134,7 +143,7 @@ public sealed partial class Libp2pHost
                 await raw.DisposeAsync().ConfigureAwait(false);
             }
             if (e is OperationCanceledException && cts.Expired)
-                throw new TimeoutException($"Dialing {address} took longer than {Options.DialTimeout.TotalSeconds:0.#} s.", e);
+                throw Libp2pException.Timeout($"Dialing {address} took longer than {Options.DialTimeout.TotalSeconds:0.#} s.", e);
             throw;
         }
     }
@@ -143,6 +152,9 @@ public sealed partial class Libp2pHost
     {
         lock (_connections)
         {
+            // DisposeAsync marks the host disposed before it takes its snapshot under this lock: an upgrade that
+            // finishes after that must not add a connection nobody will close. The caller aborts the raw connection.
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
             if (!_connections.TryGetValue(connection.RemotePeer, out var list))
                 _connections[connection.RemotePeer] = list = [];
             list.Add(connection);
@@ -170,6 +182,7 @@ public sealed partial class Libp2pHost
                 if (list.Count == 0) _connections.Remove(connection.RemotePeer);
             }
         }
+        Resources.Close(connection.Scope);
         Metrics.ConnectionClosed();
         Log.ConnectionClosed(connection.RemotePeer, reason);
         OnConnectionClosedForPeers(connection, reason);

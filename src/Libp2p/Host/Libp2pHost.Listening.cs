@@ -1,15 +1,17 @@
 using Libp2p.Core;
 using System.Threading.Channels;
+using Libp2p.Host.Resources;
+using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Security;
 using Libp2p.Transports;
+using Libp2p.Yamux;
 
 namespace Libp2p.Host;
 
 public sealed partial class Libp2pHost
 {
     private readonly Dictionary<ListenerId, ListenerState> _listeners = new();
-    private int _pendingUpgrades;
 
     /// <summary>
     /// Starts listening on <paramref name="address"/> and returns once the transport announced the
@@ -124,41 +126,37 @@ public sealed partial class Libp2pHost
 
     private void AcceptIncoming(TransportEvent.Incoming inc)
     {
-        string? refusal = null;
-        if (_disposed != 0) refusal = "the host is shutting down";
-        else if (Interlocked.Increment(ref _pendingUpgrades) > Options.MaxPendingUpgrades)
+        // The resource manager admits the connection as pending (per address and node-wide, counting upgrades in
+        // progress against the connection limits too) or refuses it: then the peer sees a reset and the manager counts
+        // and logs the refusal.
+        var scope = _disposed != 0 ? null : Resources.TryOpenInbound(inc.RemoteAddress);
+        if (scope is null)
         {
-            Interlocked.Decrement(ref _pendingUpgrades);
-            refusal = $"{Options.MaxPendingUpgrades} upgrades already pending";
-        }
-        // Connections still upgrading count against MaxConnections too, or a burst of dials slips under it. Read the
-        // established count after our own increment: an upgrade that finished meanwhile is counted there before it
-        // leaves the pending count, so none is missed.
-        else if (Volatile.Read(ref _pendingUpgrades) - 1 + ConnectionCount >= Options.MaxConnections)
-        {
-            Interlocked.Decrement(ref _pendingUpgrades);
-            refusal = $"connection limit {Options.MaxConnections} reached (counting upgrades in progress)";
-        }
-        if (refusal is not null)
-        {
-            Log.InboundRefused(inc.RemoteAddress, refusal);
             inc.Connection.Abort();
             _ = inc.Connection.DisposeAsync();
             return;
         }
-        _ = UpgradeInboundAsync(inc);
+        _ = UpgradeInboundAsync(inc, scope);
     }
 
-    private async Task UpgradeInboundAsync(TransportEvent.Incoming inc)
+    private async Task UpgradeInboundAsync(TransportEvent.Incoming inc, ConnectionScope scope)
     {
         long started = TimeProvider.GetTimestamp();
         var raw = inc.Connection;
+        using var upgrade = new Deadline(Options.UpgradeTimeout, TimeProvider, _shutdown.Token);
+        using var firstBytes = new Deadline(Options.InboundFirstByteTimeout, TimeProvider, upgrade.Token);
         try
         {
-            using var deadline = new Deadline(Options.UpgradeTimeout, TimeProvider, _shutdown.Token);
+            // A dialer speaks first (multistream-select); one that sends nothing gives its slot back soon.
+            await raw.ReadAsync(Memory<byte>.Empty, firstBytes.Token).ConfigureAwait(false);
             var context = new SecurityUpgradeContext(Identity, ConnectionUpgrader.Muxers, TimeProvider);
-            var (secure, session) = await ConnectionUpgrader.InboundAsync(raw, context, SecurityProtocols, Options.Yamux, deadline.Token).ConfigureAwait(false);
-            var connection = new Connection(this, session, secure.RemotePeer, secure.RemotePublicKey,
+            var (secure, session) = await ConnectionUpgrader.InboundAsync(raw, context, SecurityProtocols, Options.Yamux, scope, upgrade.Token).ConfigureAwait(false);
+            if (Resources.TryEstablish(scope, secure.RemotePeer) is { } refusal)
+            {
+                await RefuseUpgradedAsync(session).ConfigureAwait(false);
+                throw refusal;
+            }
+            var connection = new Connection(this, session, scope, secure.RemotePeer, secure.RemotePublicKey,
                 inc.LocalAddress, inc.RemoteAddress.WithPeerId(secure.RemotePeer), ConnectionDirection.Inbound, secure.Protocol)
             {
                 Limit = (raw as ILimitedRawConnection)?.Limit,
@@ -167,16 +165,32 @@ public sealed partial class Libp2pHost
         }
         catch (Exception e)
         {
+            if (e is not ResourceLimitExceededException && !_shutdown.IsCancellationRequested)
+                Resources.InboundUpgradeFailed(scope);
+            Resources.Close(scope);
+            var error = e is OperationCanceledException && !_shutdown.IsCancellationRequested
+                ? firstBytes.Expired
+                    ? new TimeoutException($"No bytes from {inc.RemoteAddress} within {Options.InboundFirstByteTimeout.TotalSeconds:0.###} s of accepting the connection (inbound first-byte timeout); it was reset.", e)
+                    : upgrade.Expired
+                        ? new TimeoutException($"The upgrade (security and muxer) of the connection from {inc.RemoteAddress} did not complete within {Options.UpgradeTimeout.TotalSeconds:0.###} s (upgrade timeout); it was reset.", e)
+                        : e
+                : e;
             Metrics.InboundUpgradeFailed();
-            Log.InboundUpgradeFailed(inc.RemoteAddress, e);
-            Publish(new HostEvent.IncomingConnectionFailed(inc.RemoteAddress, e));
-            raw.Abort(e);
+            Log.InboundUpgradeFailed(inc.RemoteAddress, error);
+            Publish(new HostEvent.IncomingConnectionFailed(inc.RemoteAddress, error));
+            raw.Abort(error);
             await raw.DisposeAsync().ConfigureAwait(false);
         }
-        finally
-        {
-            Interlocked.Decrement(ref _pendingUpgrades);
-        }
+    }
+
+    /// <summary>
+    /// An upgraded connection the resource manager refused (its peer has too many): the peer is told with GoAway and the
+    /// session ends (bounded by the session's close timeout).
+    /// </summary>
+    private static async Task RefuseUpgradedAsync(YamuxSession session)
+    {
+        session.Start();
+        await session.DisposeAsync().ConfigureAwait(false);
     }
 
     private sealed class ListenerState(ITransport transport)

@@ -1,4 +1,5 @@
 using Libp2p.Core;
+using Libp2p.Host.Resources;
 using Libp2p.Protocols.Identify;
 using Libp2p.Protocols.Perf;
 using Libp2p.Protocols.Ping;
@@ -9,16 +10,36 @@ public sealed partial class Libp2pHost
 {
     private void RegisterBuiltInProtocols()
     {
+        // Every handler has a time bound, so a peer that opens a stream and goes quiet cannot hold it (go-libp2p:
+        // ping 10 s, identify 5 s); each timeout's message names it.
         if (Options.EnablePing)
-            SetHandler(PingProtocol.ProtocolId, static (ctx, ct) => PingProtocol.HandleAsync(ctx.Stream, ct),
+            SetHandler(PingProtocol.ProtocolId, (ctx, ct) => PingProtocol.HandleAsync(ctx.Stream, Options.PingTimeout, TimeProvider, ct),
                 PingProtocol.MaxInboundStreamsPerPeer);
         if (Options.EnableIdentify)
         {
-            SetHandler(IdentifyProtocol.ProtocolId, (ctx, ct) => IdentifyProtocol.RespondAsync(ctx.Stream, LocalIdentifyInfo(ctx.Connection), ct).AsTask(), 4);
-            SetHandler(IdentifyProtocol.PushProtocolId, OnIdentifyPushAsync, 4);
+            SetHandler(IdentifyProtocol.ProtocolId, OnIdentifyRequestAsync, 4);
+            SetHandler(IdentifyProtocol.PushProtocolId, OnIdentifyPushAsync, 1);
         }
         if (Options.EnablePerf)
-            SetHandler(PerfProtocol.ProtocolId, static (ctx, ct) => PerfProtocol.HandleAsync(ctx.Stream, ct), 16);
+            SetHandler(PerfProtocol.ProtocolId, OnPerfAsync, 16);
+    }
+
+    private async Task OnIdentifyRequestAsync(StreamContext ctx, CancellationToken ct)
+    {
+        using var deadline = new Deadline(Options.IdentifyTimeout, TimeProvider, ct);
+        try { await IdentifyProtocol.RespondAsync(ctx.Stream, LocalIdentifyInfo(ctx.Connection), deadline.Token).ConfigureAwait(false); }
+        catch (OperationCanceledException e) when (deadline.Expired)
+        {
+            throw new TimeoutException($"Answering identify to {ctx.Connection.RemotePeer} took longer than {Options.IdentifyTimeout.TotalSeconds:0.###} s (identify timeout).", e);
+        }
+    }
+
+    private async Task OnPerfAsync(StreamContext ctx, CancellationToken ct)
+    {
+        // The transfer buffer is the peer's doing: reserved in the stream's scope (RST when the budget is spent).
+        ctx.Resources.ReserveMemory(PerfProtocol.BufferSize);
+        try { await PerfProtocol.HandleAsync(ctx.Stream, Options.PerfRequestTimeout, TimeProvider, ct).ConfigureAwait(false); }
+        finally { ctx.Resources.ReleaseMemory(PerfProtocol.BufferSize); }
     }
 
     /// <summary>What we tell <paramref name="connection"/>'s peer about ourselves.</summary>
@@ -62,16 +83,24 @@ public sealed partial class Libp2pHost
     private async Task<IdentifyInfo> RequestIdentifyAsync(Connection connection)
     {
         // Shared by every caller, so no caller's token: the host's own time limit and shutdown bound it.
-        using var deadline = new Deadline(Options.StreamNegotiationTimeout, TimeProvider, _shutdown.Token);
-        var stream = await connection.OpenStreamAsync(IdentifyProtocol.ProtocolId, deadline.Token).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        using var deadline = new Deadline(Options.StreamNegotiationTimeout + Options.IdentifyTimeout, TimeProvider, _shutdown.Token);
+        try
         {
-            var info = await IdentifyProtocol.RequestAsync(stream, deadline.Token).ConfigureAwait(false);
-            CheckIdentifiedKey(connection, info);
-            connection.RemoteIdentify = info;
-            OnPeerIdentifiedForPeers(connection, info);
-            Publish(new HostEvent.PeerIdentified(connection));
-            return info;
+            var stream = await connection.OpenStreamAsync(IdentifyProtocol.ProtocolId, deadline.Token).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                using var answer = new Deadline(Options.IdentifyTimeout, TimeProvider, deadline.Token);
+                var info = await IdentifyProtocol.RequestAsync(stream, answer.Token).ConfigureAwait(false);
+                CheckIdentifiedKey(connection, info);
+                connection.RemoteIdentify = info;
+                OnPeerIdentifiedForPeers(connection, info);
+                Publish(new HostEvent.PeerIdentified(connection));
+                return info;
+            }
+        }
+        catch (OperationCanceledException e) when (deadline.Expired || !_shutdown.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{connection.RemotePeer} did not answer identify within {Options.IdentifyTimeout.TotalSeconds:0.###} s (identify timeout).", e);
         }
     }
 
@@ -141,9 +170,28 @@ public sealed partial class Libp2pHost
         }
     }
 
+    /// <summary>A peer pushes when its addresses or protocols change: one push per connection per this interval is taken, later ones are reset unread.</summary>
+    internal static readonly TimeSpan IdentifyPushInterval = TimeSpan.FromSeconds(1);
+
     private async Task OnIdentifyPushAsync(StreamContext ctx, CancellationToken ct)
     {
-        var push = await IdentifyProtocol.ReceivePushAsync(ctx.Stream, ct).ConfigureAwait(false);
+        long now = TimeProvider.GetTimestamp();
+        long last = Interlocked.Read(ref ctx.Connection.LastIdentifyPushTimestamp);
+        if (last != 0 && TimeProvider.GetElapsedTime(last, now) < IdentifyPushInterval)
+        {
+            Resources.ReportRefusal("IdentifyPushInterval", (long)IdentifyPushInterval.TotalMilliseconds, ctx.Connection.Resources.Name, "an identify push (ms since the last one below the interval)");
+            throw new ResourceLimitExceededException("IdentifyPushInterval", (long)IdentifyPushInterval.TotalMilliseconds, ctx.Connection.Resources.Name, "an identify push");
+        }
+        Interlocked.Exchange(ref ctx.Connection.LastIdentifyPushTimestamp, now);
+        IdentifyInfo push;
+        using (var deadline = new Deadline(Options.IdentifyTimeout, TimeProvider, ct))
+        {
+            try { push = await IdentifyProtocol.ReceivePushAsync(ctx.Stream, deadline.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException e) when (deadline.Expired)
+            {
+                throw new TimeoutException($"{ctx.Connection.RemotePeer}'s identify push did not arrive within {Options.IdentifyTimeout.TotalSeconds:0.###} s (identify push timeout).", e);
+            }
+        }
         CheckIdentifiedKey(ctx.Connection, push);
         ctx.Connection.RemoteIdentify = Merge(ctx.Connection.RemoteIdentify, push);
         OnPeerIdentifiedForPeers(ctx.Connection, push);

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Libp2p.Host.Resources;
 using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Security;
@@ -37,6 +38,7 @@ public sealed partial class Libp2pHost : IAsyncDisposable
         options.Yamux.TimeProvider = TimeProvider;
         Log = options.LoggerFactory.CreateLogger("Libp2p.Host");
         Metrics = new HostMetrics();
+        Resources = new ResourceManager(options.Limits, TimeProvider, Log, Metrics.ResourceRefused);
         PeerStore = new PeerStore(TimeProvider);
         RegisterBuiltInProtocols();
         foreach (var transport in options.Transports)
@@ -52,6 +54,12 @@ public sealed partial class Libp2pHost : IAsyncDisposable
     public PrivateKey Identity { get; }
     public HostOptions Options { get; }
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>
+    /// The resource manager: every limit of <see cref="HostOptions.Limits"/>, what the node holds now, and scopes in which
+    /// protocols reserve memory for what they buffer on a peer's behalf.
+    /// </summary>
+    public ResourceManager Resources { get; }
 
     /// <summary>Host events in order; bounded, the oldest are dropped when nobody reads.</summary>
     public ChannelReader<HostEvent> Events => _events.Reader;

@@ -41,7 +41,8 @@ internal static class Asn1Input
     // What BouncyCastle throws on malformed input: IOException (Asn1Exception, EndOfStreamException),
     // ArgumentException (GetInstance/casts, malformed INTEGER, RSA modulus screening), InvalidCastException,
     // InvalidOperationException, ArithmeticException (BigInteger on degenerate values; includes OverflowException).
+    // Our own KeyFormatException (an IOException too) passes through unwrapped.
     private static bool IsParseFailure(Exception e) =>
-        e is IOException or ArgumentException or InvalidCastException or InvalidOperationException
-            or FormatException or ArithmeticException or IndexOutOfRangeException;
+        e is not Libp2pException && (e is IOException or ArgumentException or InvalidCastException or InvalidOperationException
+            or FormatException or ArithmeticException or IndexOutOfRangeException);
 }

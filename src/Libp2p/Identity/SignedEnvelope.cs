@@ -99,5 +99,6 @@ public sealed class SignedEnvelope
     }
 }
 
-/// <summary>A signed envelope is malformed or its signature does not verify.</summary>
-public sealed class SignedEnvelopeException(string message, Exception? inner = null) : FormatException(message, inner);
+/// <summary>A signed envelope is malformed or its signature does not verify (<see cref="Libp2pError.ProtocolViolation"/>).</summary>
+public sealed class SignedEnvelopeException(string message, Exception? inner = null)
+    : Libp2pException(Libp2pError.ProtocolViolation, message, inner);

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
-using Libp2p.Identity;
 
 namespace Libp2p.Multiformats;
 
@@ -131,34 +130,11 @@ public sealed class Multiaddr : IEquatable<Multiaddr>
         return i < 0 ? this : new Multiaddr(_components.AsSpan(0, i).ToArray());
     }
 
-    /// <summary>
-    /// The peer id of the last <c>/p2p</c> component after the last <c>/p2p-circuit</c> (as js-multiaddr's getPeerId:
-    /// for a relay address the peer is the relayed target, not the relay), or null.
-    /// </summary>
-    public PeerId? PeerId
-    {
-        get
-        {
-            for (int i = _components.Length - 1; i >= 0; i--)
-            {
-                int code = _components[i].Protocol.Code;
-                if (code == MultiaddrProtocol.P2pCircuit.Code)
-                    return null;
-                if (code == MultiaddrProtocol.P2p.Code)
-                    return Identity.PeerId.TryFromBytes(_components[i].ValueSpan, out var id) ? id : null;
-            }
-            return null;
-        }
-    }
-
     /// <summary>This address without a trailing <c>/p2p/…</c> component.</summary>
     public Multiaddr WithoutPeerId() =>
         _components.Length > 0 && _components[^1].Protocol == MultiaddrProtocol.P2p
             ? new Multiaddr(_components[..^1])
             : this;
-
-    /// <summary>This address with <c>/p2p/<paramref name="peerId"/></c> appended (replacing a trailing one).</summary>
-    public Multiaddr WithPeerId(PeerId peerId) => WithoutPeerId().Encapsulate(MultiaddrComponent.P2p(peerId));
 
     /// <summary>
     /// <c>/ip4/A/tcp/P</c> or <c>/ip6/A/tcp/P</c>, with <c>/ip6zone/&lt;scope id&gt;</c> first when the address has a

@@ -44,6 +44,10 @@ internal static class MultiaddrBinaryCodec
                 return Fail($"invalid value for /{protocol.Name}: {why}", out error);
             components.Add(MultiaddrComponent.FromValidated(protocol, value.ToArray()));
             pos += length;
+            // A path (/unix) takes the rest of the address in text, so anything after it in binary would read back as
+            // part of the path: such an address has no text form (found by fuzzing: the text round trip changed it).
+            if (protocol.IsPath && pos < bytes.Length)
+                return Fail($"/{protocol.Name} must be the last component (in text it takes the rest of the address)", out error);
         }
         error = "";
         return true;

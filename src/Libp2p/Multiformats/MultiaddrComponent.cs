@@ -1,5 +1,4 @@
 using System.Net;
-using Libp2p.Identity;
 
 namespace Libp2p.Multiformats;
 
@@ -118,12 +117,6 @@ public readonly struct MultiaddrComponent : IEquatable<MultiaddrComponent>
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
         return new(protocol, [(byte)(port >> 8), (byte)port]);
-    }
-
-    public static MultiaddrComponent P2p(PeerId peerId)
-    {
-        ArgumentNullException.ThrowIfNull(peerId);
-        return new(MultiaddrProtocol.P2p, peerId.ToBytes());
     }
 
     /// <summary>The IP of an ip4/ip6 component.</summary>

@@ -81,4 +81,4 @@ public static class Varint
 }
 
 /// <summary>Malformed unsigned varint.</summary>
-public sealed class VarintFormatException(string message) : FormatException(message);
+public sealed class VarintFormatException(string message) : Libp2pException(Libp2pError.InvalidVarint, message);

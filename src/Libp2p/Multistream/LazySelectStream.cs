@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Libp2p.Core;
 
 namespace Libp2p.Multistream;
@@ -49,7 +50,7 @@ internal sealed class LazySelectStream : IDuplexStream
     {
         try
         {
-            if (_failure is { } failure) throw failure;
+            if (_failure is { } failure) ExceptionDispatchInfo.Throw(failure);
             if (!_requestDone)
             {
                 if (Interlocked.Exchange(ref _sendClaimed, 1) == 0)
@@ -65,7 +66,7 @@ internal sealed class LazySelectStream : IDuplexStream
         }
         catch (Exception e) when (e is not OperationCanceledException && e != _failure)
         {
-            throw await ExplainAsync(e).ConfigureAwait(false);
+            ExceptionDispatchInfo.Throw(await ExplainAsync(e).ConfigureAwait(false));
         }
     }
 
@@ -89,7 +90,7 @@ internal sealed class LazySelectStream : IDuplexStream
         if (Interlocked.Exchange(ref _sendClaimed, 1) == 0)
         {
             try { await SendRequestAsync(ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false); }
-            catch (Exception e) when (e is not OperationCanceledException && e != _failure) { throw await ExplainAsync(e).ConfigureAwait(false); }
+            catch (Exception e) when (e is not OperationCanceledException && e != _failure) { ExceptionDispatchInfo.Throw(await ExplainAsync(e).ConfigureAwait(false)); }
         }
         try
         {
@@ -97,7 +98,7 @@ internal sealed class LazySelectStream : IDuplexStream
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw _failure ?? e;
+            ExceptionDispatchInfo.Throw(_failure ?? e);
         }
         return await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
     }
@@ -122,7 +123,7 @@ internal sealed class LazySelectStream : IDuplexStream
             {
                 MultistreamException m => m,
                 OperationCanceledException when _timeout is { IsCancellationRequested: true } =>
-                    new TimeoutException($"The listener did not confirm '{_protocol}' in time.", e),
+                    Libp2pException.Timeout($"The listener did not confirm '{_protocol}' in time.", e),
                 // A listener that refuses an optimistic dialer often resets the stream right after its `na`,
                 // which can overtake the `na` (js-libp2p does this): name the protocol that was not confirmed.
                 _ => new MultistreamException(MultistreamError.UnexpectedEndOfStream,
@@ -132,6 +133,7 @@ internal sealed class LazySelectStream : IDuplexStream
             // Aborting makes a writer blocked on a refused stream (window never granted) fail instead of hang. Not
             // after the caller closed the stream: that ends the answer read too, and must stay a graceful close.
             if (!_closed) _inner.Abort(failure);
+            if (failure == e) throw;
             throw failure;
         }
         finally
@@ -149,7 +151,7 @@ internal sealed class LazySelectStream : IDuplexStream
     public void Abort(Exception? reason = null)
     {
         _closed = true;
-        _requestSent.TrySetException(reason ?? new IOException("The stream was aborted."));
+        _requestSent.TrySetException(reason ?? new Libp2pException(Libp2pError.ConnectionAborted, "The stream was aborted."));
         _ = _requestSent.Task.Exception; // observed: nobody may be waiting
         _inner.Abort(reason);
     }

@@ -15,9 +15,14 @@ public enum MultistreamError
     TooManyProposals,
 }
 
-/// <summary>A multistream-select negotiation failed; <see cref="Error"/> says why.</summary>
+/// <summary>
+/// A multistream-select negotiation failed; <see cref="Error"/> says why. Its <see cref="Libp2pException.Libp2pError"/>
+/// is <see cref="Libp2pError.ProtocolNotSupported"/> for <see cref="MultistreamError.NoProtocolSupported"/>, otherwise
+/// <see cref="Libp2pError.ProtocolNegotiationFailed"/>.
+/// </summary>
 public sealed class MultistreamException(MultistreamError error, string message, Exception? inner = null)
-    : Exception(message, inner)
+    : Libp2pException(error == MultistreamError.NoProtocolSupported ? Libp2pError.ProtocolNotSupported : Libp2pError.ProtocolNegotiationFailed,
+        message, inner)
 {
     public MultistreamError Error { get; } = error;
 }

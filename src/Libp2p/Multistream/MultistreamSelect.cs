@@ -69,7 +69,7 @@ public static class MultistreamSelect
     /// <summary>
     /// <see cref="SelectLazy(IDuplexStream, string)"/> with a bound on the negotiation: a listener that has not
     /// confirmed <paramref name="protocol"/> within <paramref name="timeout"/> of now fails the stream (the first read
-    /// and later calls throw <see cref="TimeoutException"/>, and the inner stream is aborted).
+    /// and later calls throw a <see cref="Libp2pException"/> with <see cref="Libp2pError.Timeout"/>, and the inner stream is aborted).
     /// </summary>
     public static IDuplexStream SelectLazy(IDuplexStream stream, string protocol, TimeSpan timeout, TimeProvider? time = null)
     {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using Libp2p.Core;
 using Libp2p.Crypto;
 using Libp2p.Identity;
@@ -74,7 +75,7 @@ public sealed class NoiseConnection : IDuplexStream, IBufferedReader
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_readFailure is not null) throw _readFailure;
+        if (_readFailure is not null) ExceptionDispatchInfo.Throw(_readFailure);
         if (buffer.IsEmpty) return await WaitForDataAsync(cancellationToken).ConfigureAwait(false);
         while (true)
         {
@@ -165,7 +166,7 @@ public sealed class NoiseConnection : IDuplexStream, IBufferedReader
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_writeFailure is not null) throw _writeFailure;
+        if (_writeFailure is not null) ExceptionDispatchInfo.Throw(_writeFailure);
         while (!buffer.IsEmpty)
         {
             // Several frames are sealed into one pooled buffer and leave in one inner write: a 64 KiB write is

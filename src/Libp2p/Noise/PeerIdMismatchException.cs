@@ -4,7 +4,7 @@ namespace Libp2p.Noise;
 
 /// <summary>The remote proved an identity other than the one the dialer expected (e.g. from a <c>/p2p/</c> address suffix).</summary>
 public sealed class PeerIdMismatchException(PeerId expected, PeerId actual)
-    : Exception($"Expected peer {expected} but the remote proved to be {actual}.")
+    : Libp2pException(Libp2pError.PeerIdMismatch, $"Expected peer {expected} but the remote proved to be {actual}.")
 {
     public PeerId Expected { get; } = expected;
     public PeerId Actual { get; } = actual;

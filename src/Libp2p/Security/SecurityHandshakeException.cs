@@ -7,7 +7,7 @@ namespace Libp2p.Security;
 /// <see cref="Libp2p.Noise.PeerIdMismatchException"/>.)
 /// </summary>
 public class SecurityHandshakeException(string protocol, string message, Exception? inner = null)
-    : Exception($"{protocol}: {message}", inner)
+    : Libp2pException(Libp2pError.SecurityHandshakeFailed, $"{protocol}: {message}", inner)
 {
     /// <summary>The security protocol id, e.g. <c>/tls/1.0.0</c>.</summary>
     public string Protocol { get; } = protocol;

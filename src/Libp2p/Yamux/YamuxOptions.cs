@@ -23,6 +23,12 @@ public sealed class YamuxOptions
     /// <summary>Interval of keep-alive pings; null turns them off.</summary>
     public TimeSpan? KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long one write to the connection may make no progress (the peer stopped reading and the socket's buffer is
+    /// full) before the session is aborted and all its buffers return; null: no limit. go-yamux's ConnectionWriteTimeout.
+    /// </summary>
+    public TimeSpan? WriteTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a closing session may spend flushing before the connection is aborted.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -44,6 +50,8 @@ public sealed class YamuxOptions
             throw new ArgumentOutOfRangeException(nameof(MaxUnacknowledgedInboundStreams));
         if (KeepAliveInterval is { } k && k <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(KeepAliveInterval));
+        if (WriteTimeout is { } w && w <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(WriteTimeout));
         ArgumentNullException.ThrowIfNull(TimeProvider);
     }
 }

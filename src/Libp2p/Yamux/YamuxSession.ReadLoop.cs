@@ -39,6 +39,9 @@ public sealed partial class YamuxSession
                 _inputStart += YamuxHeader.Size;
                 _inputCount -= YamuxHeader.Size;
                 await HandleFrameAsync(header).ConfigureAwait(false);
+                Task? backpressure;
+                lock (SyncRoot) backpressure = ControlBackpressureLocked();
+                if (backpressure is not null) await backpressure.ConfigureAwait(false);
             }
         }
         catch (YamuxProtocolException ex)
@@ -214,7 +217,19 @@ public sealed partial class YamuxSession
                 EnqueueControlFromPeerLocked(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Rst, id, 0));
                 return null;
             }
-            stream = new YamuxStream(this, id, isOutbound: false);
+            var scope = _resources?.TryOpenStream(inbound: true);
+            if (_resources is not null && scope is null)
+            {
+                // Refused by the resource manager (it counted and logged it): the peer sees RST, the session goes on.
+                EnqueueControlFromPeerLocked(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Rst, id, 0));
+                return null;
+            }
+            stream = new YamuxStream(this, id, isOutbound: false, scope);
+            if (!stream.TryReserveInitialWindowLocked())
+            {
+                EnqueueControlFromPeerLocked(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Rst, id, 0));
+                return null;
+            }
             _streams.Add(id, stream);
             if (!TryHandOverLocked(stream)) _acceptQueue.Enqueue(stream);
             return stream;

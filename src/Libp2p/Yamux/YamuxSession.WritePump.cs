@@ -17,7 +17,18 @@ public sealed partial class YamuxSession
     // Below this much room a batch is sent rather than topped up with a tiny data frame.
     private const int MinDataFrameRoom = 4 * 1024;
 
+    // Answers to the peer (pongs, RSTs of refused streams) beyond this many queued frames pause the read loop until the
+    // pump has written them down to ControlLowWater: a peer that floods us with SYNs or pings while it reads is slowed
+    // to the pace at which it reads our answers instead of having its session ended; one that does not read at all
+    // hits WriteTimeout.
+    private const int ControlHighWater = 1024;
+    private const int ControlLowWater = 256;
+
     private readonly ControlFrameQueue _control;
+    private TaskCompletionSource? _controlDrained; // the read loop waits on it while the queue is above high water
+    private ITimer? _writeTimer;
+    private long _writeDeadline;  // timestamp; 0 while no write is pending
+
     private readonly ReusableValueTaskSource<bool> _pumpWake = new();
     private readonly CancellationTokenSource _abortWrites = new();
     private YamuxStream? _sendHead;
@@ -147,7 +158,9 @@ public sealed partial class YamuxSession
                 if (batch is not null)
                 {
                     if (length > 0) write = _connection.WriteAsync(batch.AsMemory(0, length), _abortWrites.Token);
+                    if (!write.IsCompleted) ArmWriteTimeout();
                     await write.ConfigureAwait(false);
+                    Volatile.Write(ref _writeDeadline, 0);
                     ArrayPool<byte>.Shared.Return(batch);
                     flushed?.TrySetResult();
                     wrote = true;
@@ -162,10 +175,12 @@ public sealed partial class YamuxSession
         {
             error = ex;
         }
+        _writeTimer?.Dispose();
         TaskCompletionSource? pendingFlush;
         lock (SyncRoot)
         {
             _outputClosed = true;
+            ReleaseControlBackpressureLocked();
             pendingFlush = _nextFlush;
             _nextFlush = null;
             if (error is not null)
@@ -242,9 +257,47 @@ public sealed partial class YamuxSession
         return ArrayPool<byte>.Shared.Rent((int)Math.Min(BatchSize, needed + MinDataFrameRoom));
     }
 
+    /// <summary>A task the read loop awaits before reading on while our answers pile up; null when there is room.</summary>
+    private Task? ControlBackpressureLocked()
+    {
+        if (_control.Count < ControlHighWater || _terminated || _outputClosed) return null;
+        return (_controlDrained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+    }
+
+    private void ReleaseControlBackpressureLocked()
+    {
+        if (_controlDrained is null || (_control.Count > ControlLowWater && !_terminated && !_outputClosed)) return;
+        _controlDrained.TrySetResult();
+        _controlDrained = null;
+    }
+
+    /// <summary>A write that did not complete at once must complete within WriteTimeout, or the session is aborted.</summary>
+    private void ArmWriteTimeout()
+    {
+        if (_options.WriteTimeout is not { } timeout) return;
+        Volatile.Write(ref _writeDeadline, _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency));
+        _writeTimer ??= _time.CreateTimer(static s => ((YamuxSession)s!).OnWriteTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _writeTimer.Change(timeout, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnWriteTimer()
+    {
+        long deadline = Volatile.Read(ref _writeDeadline);
+        if (deadline == 0) return;
+        long now = _time.GetTimestamp();
+        if (now < deadline)
+        {
+            _writeTimer?.Change(_time.GetElapsedTime(now, deadline), Timeout.InfiniteTimeSpan); // an older arming fired
+            return;
+        }
+        Abort(new YamuxSessionClosedException(
+            $"A write to the connection made no progress for {_options.WriteTimeout!.Value.TotalSeconds:0.###} s (Yamux write timeout): the peer does not read. The connection was aborted."));
+    }
+
     private int BuildBatchLocked(byte[] batch)
     {
         int position = _control.Drain(batch.AsSpan(0, Math.Min(MaxControlBytesPerBatch, batch.Length)));
+        ReleaseControlBackpressureLocked();
         // Data never overtakes a control frame (a stream's SYN must precede its data).
         if (_control.Count > 0) return position;
         if (_goAwayToSend is { } code)

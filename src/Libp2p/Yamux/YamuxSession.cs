@@ -27,6 +27,7 @@ public sealed partial class YamuxSession : IAsyncDisposable
 
     private readonly IDuplexStream _connection;
     private readonly YamuxOptions _options;
+    private readonly IYamuxResources? _resources;
     private readonly TimeProvider _time;
     private readonly ILogger? _log;
     internal readonly Lock SyncRoot = new();
@@ -46,12 +47,15 @@ public sealed partial class YamuxSession : IAsyncDisposable
     private bool _terminated;
     private Exception? _terminalError;
 
-    public YamuxSession(IDuplexStream connection, bool isInitiator, YamuxOptions? options = null)
+    /// <summary>A session over <paramref name="connection"/>; <paramref name="resources"/> (the host's resource manager)
+    /// pays for its streams and their buffers, nobody counts when null.</summary>
+    public YamuxSession(IDuplexStream connection, bool isInitiator, YamuxOptions? options = null, IYamuxResources? resources = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
         _options = options ?? new YamuxOptions();
         _options.Validate();
         _connection = connection;
+        _resources = resources;
         IsInitiator = isInitiator;
         _time = _options.TimeProvider;
         _log = _options.Logger;
@@ -129,7 +133,11 @@ public sealed partial class YamuxSession : IAsyncDisposable
                 throw new InvalidOperationException($"The Yamux stream limit ({_options.MaxStreams}) is reached.");
             if (_nextStreamId > uint.MaxValue)
                 throw new YamuxSessionClosedException("The Yamux session ran out of stream ids.");
-            var stream = new YamuxStream(this, (uint)_nextStreamId, isOutbound: true);
+            var scope = _resources?.TryOpenStream(inbound: false)
+                ?? (_resources is null ? null : throw new InvalidOperationException("The resource manager refused a new outbound stream."));
+            var stream = new YamuxStream(this, (uint)_nextStreamId, isOutbound: true, scope);
+            if (!stream.TryReserveInitialWindowLocked())
+                throw new InvalidOperationException("The memory budget has no room for the receive window of a new stream.");
             _nextStreamId += 2;
             _streams.Add(stream.Id, stream);
             // go-yamux and js open with a WindowUpdate carrying SYN (delta = extra window beyond 256 KiB).
@@ -299,6 +307,7 @@ public sealed partial class YamuxSession : IAsyncDisposable
         while (_acceptQueue.TryDequeue(out var pending)) pending.OnSessionTerminatedLocked(closed);
         FailAcceptWaitersLocked();
         FailPingLocked(closed);
+        ReleaseControlBackpressureLocked();
         SignalPumpLocked();
         // CancelAsync runs the callbacks (the pending connection read) off this lock.
         _ = _shutdown.CancelAsync();

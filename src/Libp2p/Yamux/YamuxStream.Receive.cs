@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 
 namespace Libp2p.Yamux;
 
@@ -72,7 +73,8 @@ public sealed partial class YamuxStream
                     ReleaseRingLocked();
                     return new ValueTask<int>(0);
                 case YamuxHalfState.Reset or YamuxHalfState.SessionEnded:
-                    throw _error!;
+                    ExceptionDispatchInfo.Throw(_error!); // stored: keep where it first happened
+                    break;
             }
             if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<int>(cancellationToken);
             _pendingRead = buffer;
@@ -165,13 +167,20 @@ public sealed partial class YamuxStream
 
     /// <summary>
     /// The ring region(s) for <paramref name="size"/> payload bytes (credit already taken), or false if they are to be
-    /// discarded (the stream was reset or disposed meanwhile).
+    /// discarded (the stream was reset or disposed meanwhile, or it is reset now because the memory budget cannot pay
+    /// for the ring).
     /// </summary>
     internal bool TryClaimRingLocked(int size, out Memory<byte> first, out Memory<byte> second)
     {
         first = second = default;
         if (_receiveState == YamuxHalfState.Reset || _disposed) return false;
-        EnsureRingCapacityLocked(_ringCount + size);
+        if (!EnsureRingCapacityLocked(_ringCount + size))
+        {
+            // Within the window we granted, but the memory budget (this connection's, peer's, address's or node's)
+            // has no room: the stream is reset and the payload dropped; the session goes on.
+            ResetLocked(new YamuxStreamResetException("The memory budget has no room for this stream's data; the stream was reset."), sendRst: !_removed);
+            return false;
+        }
         int capacity = _ring!.Length;
         int tail = (_ringHead + _ringCount) % capacity;
         int firstLength = Math.Min(size, capacity - tail);
@@ -190,7 +199,13 @@ public sealed partial class YamuxStream
             DropReceivedLocked(); // the ring was kept for us while we wrote into it
             return;
         }
-        if (!received) return;
+        if (!received)
+        {
+            // The session is ending (the connection failed or was shut down inside the payload): if it already
+            // terminated this stream, it kept the ring for us; give it back (and the memory reserved for it) now.
+            if (_ringCount == 0) ReleaseRingLocked();
+            return;
+        }
         _ringCount += length;
         if (_readOp.IsPending)
         {
@@ -242,8 +257,12 @@ public sealed partial class YamuxStream
             && time.GetElapsedTime(_lastWindowUpdateTimestamp, now) <= rtt * 2)
         {
             int growth = Math.Min(_receiveWindow, max - _receiveWindow);
-            _receiveWindow += growth;
-            delta += (uint)growth;
+            // Grows only if the memory budget can pay for the larger window; else the window stays (slower, not broken).
+            if (TryReserveUpToLocked(Math.Max(_ring?.Length ?? 0, WindowBeyondSpec + growth), required: false))
+            {
+                _receiveWindow += growth;
+                delta += (uint)growth;
+            }
         }
         _lastWindowUpdateTimestamp = now;
         _consumedUnacked = 0;
@@ -251,12 +270,21 @@ public sealed partial class YamuxStream
         _session.EnqueueControl(new YamuxHeader(YamuxFrameType.WindowUpdate, YamuxFlags.None, Id, delta));
     }
 
-    private void EnsureRingCapacityLocked(int needed)
+    /// <summary>False when the memory budget cannot pay for the ring (nothing changed then).</summary>
+    private bool EnsureRingCapacityLocked(int needed)
     {
-        if (_ring is not null && _ring.Length >= needed) return;
+        if (_ring is not null && _ring.Length >= needed) return true;
         // needed <= window <= MaxWindowSize (1 GiB at most), so this cannot overflow.
-        int size = Math.Max(_ringSize, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)needed));
-        _ringSize = size;
+        int fits = (int)Math.Max(MinReceiveBuffer, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)needed));
+        int size = Math.Max(_ringSize, fits);
+        // The ring's size is reserved before it is rented (with the window beyond 256 KiB, already reserved): the
+        // size this stream needed before if the budget has room, else just what this payload needs.
+        if (!TryReserveUpToLocked(Math.Max(size, WindowBeyondSpec), required: size == fits))
+        {
+            if (size == fits || !TryReserveUpToLocked(Math.Max(fits, WindowBeyondSpec), required: true)) return false;
+            size = fits;
+        }
+        _ringSize = Math.Max(_ringSize, size);
         var grown = ArrayPool<byte>.Shared.Rent(size);
         int count = _ringCount;
         if (_ring is { } old)
@@ -270,6 +298,7 @@ public sealed partial class YamuxStream
         _ring = grown;
         _ringHead = 0;
         _ringCount = count;
+        return true;
     }
 
     /// <summary>Forgets what was received (reset, dispose) and gives the ring back unless the read loop is filling it.</summary>
@@ -285,5 +314,7 @@ public sealed partial class YamuxStream
         ArrayPool<byte>.Shared.Return(_ring);
         _ring = null;
         _ringHead = 0;
+        ReleaseDownToLocked(WindowBeyondSpec);
+        CloseResourcesIfDoneLocked();
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace Libp2p.Yamux;
 
 // The send half: one pending write at a time, framed by whoever holds the session's writer role (the write pump,
@@ -59,11 +61,11 @@ public sealed partial class YamuxStream
             ObjectDisposedException.ThrowIf(_disposed, this);
             switch (_sendState)
             {
-                case YamuxHalfState.Reset: throw _error!;
+                case YamuxHalfState.Reset: ExceptionDispatchInfo.Throw(_error!); break;
                 case YamuxHalfState.Closed: return default;
             }
             if (_writeOp.IsPending) throw new InvalidOperationException("A write is still in progress on this stream.");
-            if (_sendState == YamuxHalfState.SessionEnded) throw _error!;
+            if (_sendState == YamuxHalfState.SessionEnded) ExceptionDispatchInfo.Throw(_error!);
             SendFinLocked();
         }
         return default;
@@ -82,7 +84,7 @@ public sealed partial class YamuxStream
         switch (_sendState)
         {
             case YamuxHalfState.Closed: throw new InvalidOperationException("The write side of this stream is closed.");
-            case YamuxHalfState.Reset or YamuxHalfState.SessionEnded: throw _error!;
+            case YamuxHalfState.Reset or YamuxHalfState.SessionEnded: ExceptionDispatchInfo.Throw(_error!); break;
         }
     }
 

@@ -21,9 +21,10 @@ public sealed partial class YamuxStream : IDuplexStream
     private bool _removed;  // it left the session's table (both halves ended, or the session ended)
     private Exception? _error; // why a half is Reset or SessionEnded
 
-    internal YamuxStream(YamuxSession session, uint id, bool isOutbound)
+    internal YamuxStream(YamuxSession session, uint id, bool isOutbound, IYamuxStreamResources? resources = null)
     {
         _session = session;
+        _resources = resources;
         Id = id;
         IsOutbound = isOutbound;
         _opening = isOutbound ? YamuxStreamOpening.SynSent : YamuxStreamOpening.SynReceived;
@@ -121,6 +122,7 @@ public sealed partial class YamuxStream : IDuplexStream
         // A pending read means nothing is buffered: EOF if the peer had finished, else the session's error.
         if (_readOp.IsPending) CompleteReadLocked(0, _receiveState == YamuxHalfState.Closed ? null : closed);
         if (_ringCount == 0) ReleaseRingLocked();
+        CloseResourcesIfDoneLocked();
     }
 
     private void RemoveIfClosedLocked()
@@ -133,5 +135,6 @@ public sealed partial class YamuxStream : IDuplexStream
         if (_removed) return;
         _removed = true;
         _session.RemoveStreamLocked(this);
+        CloseResourcesIfDoneLocked();
     }
 }

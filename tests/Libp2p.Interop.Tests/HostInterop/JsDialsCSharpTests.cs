@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Libp2p.Host;
 using Libp2p.Interop.Tests.JsPeers;
+using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Protocols.Echo;
 using Libp2p.Protocols.Identify;

@@ -26,6 +26,8 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public static ChildProcess Start(string fileName, IEnumerable<string> args, TimeSpan hardTimeout, string? workingDirectory = null, IDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(fileName)

@@ -117,6 +117,27 @@ public sealed class JsPeer : IAsyncDisposable
     /// <summary>Sends a command line (a JSON object) to the peer's standard input (see interop/js/pubsub.mjs).</summary>
     public Task SendAsync(string json) => Process.WriteLineAsync(json);
 
+    /// <summary>
+    /// Publishes <paramref name="text"/> on <paramref name="topic"/> until js sends it to at least one peer; returns
+    /// the recipients. js-gossipsub reports a remote subscription as soon as the remote's stream tells it, but sends
+    /// only over its own outbound stream to that peer, which may still be opening: a publish at that moment reaches
+    /// nobody (recipients []). Each retry is a new message, so at most one copy reaches anyone.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PublishUntilSentAsync(string topic, string text, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        string command = JsonSerializer.Serialize(new Dictionary<string, string> { ["cmd"] = "publish", ["topic"] = topic, ["text"] = text });
+        while (true)
+        {
+            await SendAsync(command);
+            var published = await WaitForEventAsync("pubsub:published", e => e.GetProperty("topic").GetString() == topic, until - DateTime.UtcNow);
+            var recipients = published.GetProperty("recipients").EnumerateArray().Select(r => r.GetString()!).ToList();
+            if (recipients.Count > 0) return recipients;
+            if (DateTime.UtcNow >= until) throw new TimeoutException($"js published '{text}' to nobody for {timeout}. stdout:\n{Process.Stdout}");
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+    }
+
     /// <summary>Waits for the process to exit; returns its exit code and every event it printed.</summary>
     public async Task<(int ExitCode, IReadOnlyList<JsonElement> Events)> WaitForExitAsync(TimeSpan timeout)
     {

@@ -1,4 +1,5 @@
 using Libp2p.Host;
+using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.PubSub;
 using Libp2p.Transports.Tcp;

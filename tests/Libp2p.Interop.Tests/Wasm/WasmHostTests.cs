@@ -71,14 +71,25 @@ public sealed class WasmHostTests(WasmAppFixture app, ITestOutputHelper output)
             Assert.Contains(IdentifyProtocol.ProtocolId, protocols);
             Assert.Contains(addr.WithoutPeerId().ToString(), info.GetProperty("listenAddrs").EnumerateArray().Select(a => a.GetString()));
         }
+    }
 
-        // The native side identified the Wasm node too, on its own.
+    [Theory]
+    [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
+    public async Task A_native_host_identifies_a_wasm_dialer_on_its_own(string abi)
+    {
+        await using var native = NativeHost();
+        var addr = (await native.ListenAsync(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")).AsTask().WaitAsync(T))[0].WithPeerId(native.PeerId);
+
+        // A dialer that stays connected (a ping a second for a minute) until the native side's own identify is done: a
+        // short-lived one can leave before the identify delay has passed on a loaded machine.
+        await using var ping = app.Start(abi, Hard, "ping", addr.ToString(), "--count", "60", "--interval", "1", "--json");
         using var cts = new CancellationTokenSource(T);
         while (true)
         {
             if (await native.Events.ReadAsync(cts.Token) is HostEvent.PeerIdentified p)
             {
                 Assert.Equal(WasmAgent, p.Connection.RemoteIdentify!.AgentVersion);
+                Assert.Equal(ConnectionDirection.Inbound, p.Connection.Direction);
                 break;
             }
         }

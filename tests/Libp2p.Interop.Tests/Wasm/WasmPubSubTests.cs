@@ -27,7 +27,7 @@ public sealed class WasmPubSubTests(WasmAppFixture app)
 
         await using var js = await JsPeer.StartAsync("--pubsub", "gossipsub", "--subscribe", Topic, "--heartbeat-ms", "200", "--dial", addr);
         await js.WaitForEventAsync("pubsub:subscribed", T);
-        await js.SendAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["cmd"] = "publish", ["topic"] = Topic, ["text"] = "from js" }));
+        await js.PublishUntilSentAsync(Topic, "from js", T);
         var fromJs = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "pubsub:message") && l.Contains("from js"), T));
         Assert.Equal(js.PeerId, fromJs.GetProperty("from").GetString());
         Assert.Equal(Topic, fromJs.GetProperty("topic").GetString());
@@ -48,7 +48,7 @@ public sealed class WasmPubSubTests(WasmAppFixture app)
         var got = await js.WaitForEventAsync("pubsub:message", e => e.GetProperty("text").GetString() == "hello from wasm", T);
         Assert.Equal(joined.GetProperty("peerId").GetString(), got.GetProperty("from").GetString());
 
-        await js.SendAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["cmd"] = "publish", ["topic"] = Topic, ["text"] = "hello from js" }));
+        await js.PublishUntilSentAsync(Topic, "hello from js", T);
         var back = WasmAppFixture.Parse(await chat.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "pubsub:message"), T));
         Assert.Equal("hello from js", back.GetProperty("text").GetString());
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Libp2p.Host;
+using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Protocols.Ping;
 
@@ -23,8 +24,9 @@ public class HostCloseTests
         await server.DisposeAsync().AsTask().WaitAsync(Bound);
 
         var reason = await serverConnection.Closed.WaitAsync(T);
-        Assert.IsType<TimeoutException>(reason);
-        Assert.Contains("aborted", reason!.Message);
+        Assert.True(Assert.IsType<Libp2pException>(reason).IsTimeout);
+        Assert.IsType<TimeoutException>(reason.InnerException);
+        Assert.Contains("aborted", reason.Message);
         Assert.Equal(0, server.ConnectionCount);
     }
 
@@ -39,7 +41,7 @@ public class HostCloseTests
         await serverConnection.CloseAsync().AsTask().WaitAsync(Bound);
 
         Assert.True(serverConnection.IsClosed);
-        Assert.IsType<TimeoutException>(await serverConnection.Closed.WaitAsync(T));
+        Assert.True(Assert.IsType<Libp2pException>(await serverConnection.Closed.WaitAsync(T)).IsTimeout);
     }
 
     [Fact]

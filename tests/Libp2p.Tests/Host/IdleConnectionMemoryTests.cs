@@ -1,4 +1,5 @@
 using Libp2p.Host;
+using Libp2p.Host.Resources;
 using Libp2p.Multiformats;
 using static Libp2p.Tests.Host.Hosts;
 
@@ -10,9 +11,10 @@ public class IdleConnectionMemoryTests
     [Fact]
     public async Task IdleConnectionsHoldNoYamuxInputBufferOnEitherSide()
     {
-        var (server, addr) = await CreateListeningAsync();
+        // 20 connections between the same two hosts on one address: beyond the default limits (8 per address and peer).
+        var (server, addr) = await CreateListeningAsync(o => o.Limits = ResourceLimits.Unlimited());
         await using var _ = server;
-        await using var client = Create();
+        await using var client = Create(o => o.Limits = ResourceLimits.Unlimited());
         var plain = addr.WithoutPeerId(); // a new connection per dial
         var dialed = new List<Connection>();
         for (int i = 0; i < 20; i++)

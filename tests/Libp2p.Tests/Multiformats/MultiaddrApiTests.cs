@@ -38,6 +38,18 @@ public class MultiaddrApiTests
     }
 
     [Fact]
+    public void Binary_unix_path_followed_by_another_component_is_rejected()
+    {
+        // Fuzzing found it: /unix/%2zt then /tcp/25451 in binary prints as "/unix/%2zt /tcp/25451", which parses back
+        // as one longer path. A path must be the last component (fuzz/corpus/multiaddr/crash-unix-not-last-*).
+        byte[] unix = M("/unix/tmp/s").ToBytes();
+        byte[] tcp = M("/tcp/25451").ToBytes();
+        var e = Assert.Throws<MultiaddrFormatException>(() => Multiaddr.FromBytes([.. unix, .. tcp]));
+        Assert.Contains("must be the last component", e.Message);
+        Assert.Equal(M("/ip4/1.2.3.4/tcp/1/unix/tmp/s"), Multiaddr.FromBytes(M("/ip4/1.2.3.4/tcp/1/unix/tmp/s").ToBytes()));
+    }
+
+    [Fact]
     public void Rejects_a_CID_with_another_codec_or_hash()
     {
         // go's fourth TestInvalidP2PAddrString case: a CIDv1 whose codec is md5 (0xd5); here in base32.

@@ -259,7 +259,9 @@ public class MultistreamSelectTests
         var lazy = MultistreamSelect.SelectLazy(a, "/slow", TimeSpan.FromSeconds(10), time);
         var read = lazy.ReadAsync(new byte[1]).AsTask();
         time.Advance(TimeSpan.FromSeconds(11));
-        var ex = await Assert.ThrowsAsync<TimeoutException>(() => read.WaitAsync(Timeout));
+        var ex = await Assert.ThrowsAsync<Libp2pException>(() => read.WaitAsync(Timeout));
+        Assert.Equal(Libp2pError.Timeout, ex.Libp2pError);
+        Assert.IsType<TimeoutException>(ex.InnerException);
         Assert.Contains("/slow", ex.Message);
     }
 }

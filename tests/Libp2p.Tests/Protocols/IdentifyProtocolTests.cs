@@ -194,6 +194,44 @@ public class IdentifyProtocolTests
     }
 
     [Fact]
+    public async Task ListenAddressesBeyondTheCapAreDroppedAsGoDoes()
+    {
+        // The identify-amplification attack: ten parts of tiny addresses (~20,000 of them). At most 500 are kept.
+        var tiny = ByteString.CopyFrom(Multiaddr.Parse("/ip4/1.2.3.4").ToBytes());
+        var parts = Enumerate(10, () =>
+        {
+            var m = new IdentifyMessage();
+            while (m.CalculateSize() < IdentifyProtocol.MaxMessageSize - 16) m.ListenAddrs.Add(tiny);
+            return m;
+        });
+        var stream = await StreamCarrying(Frame(parts));
+        var info = await IdentifyProtocol.ReceivePushAsync(stream).AsTask().WaitAsync(Timeout);
+        Assert.Equal(IdentifyProtocol.MaxListenAddresses, info.ListenAddresses.Count);
+        Assert.Equal(500, IdentifyProtocol.MaxListenAddresses);
+    }
+
+    [Fact]
+    public async Task ProtocolsBeyondTheCapAreDroppedAndOversizeIdsSkipped()
+    {
+        int n = 0;
+        var parts = Enumerate(8, () =>
+        {
+            var m = new IdentifyMessage();
+            while (m.CalculateSize() < IdentifyProtocol.MaxMessageSize - 64) m.Protocols.Add($"/p/{n++}");
+            return m;
+        });
+        var oversize = new IdentifyMessage { Protocols = { new string('x', IdentifyProtocol.MaxProtocolIdLength + 1) } };
+        var stream = await StreamCarrying(Frame([oversize, .. parts]));
+        var info = await IdentifyProtocol.ReceivePushAsync(stream).AsTask().WaitAsync(Timeout);
+        Assert.True(n > IdentifyProtocol.MaxProtocols, $"the test sent only {n} protocols");
+        Assert.Equal(IdentifyProtocol.MaxProtocols, info.Protocols.Count);
+        Assert.Equal("/p/0", info.Protocols[0]);
+        Assert.DoesNotContain(info.Protocols, p => p.Length > IdentifyProtocol.MaxProtocolIdLength);
+    }
+
+    private static IMessage[] Enumerate(int count, Func<IdentifyMessage> make) => [.. Enumerable.Range(0, count).Select(_ => (IMessage)make())];
+
+    [Fact]
     public async Task AMessageLargerThanOnePartIsSplitAndReassembled()
     {
         // ~20 KiB of protocol names: three parts of at most 8 KiB on the wire.

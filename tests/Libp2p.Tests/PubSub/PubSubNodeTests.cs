@@ -27,8 +27,8 @@ public class PubSubNodeTests
         var sa = await a.PubSub.SubscribeAsync(Topic);
         var sb = await b.PubSub.SubscribeAsync(Topic);
         var sc = await c.PubSub.SubscribeAsync(Topic);
-        await PubSubNode.EventuallyAsync(() => b.PubSub.GetMeshPeers(Topic).Contains(c.Host.PeerId) && b.PubSub.GetMeshPeers(Topic).Contains(a.Host.PeerId),
-            "B has A and C in its mesh");
+        await PubSubNode.EventuallyAsync(() => b.PubSub.GetMeshPeers(Topic).Contains(c.Host.PeerId) && b.PubSub.GetMeshPeers(Topic).Contains(a.Host.PeerId)
+            && a.PubSub.GetMeshPeers(Topic).Contains(b.Host.PeerId), "B has A and C in its mesh, and A has B (A publishes to its own view)");
         Assert.Equal(PubSubProtocols.MeshSubV12, a.PubSub.GetProtocol(b.Host.PeerId));
 
         var sent = await a.PubSub.PublishAsync(Topic, Encoding.UTF8.GetBytes("hello"));
@@ -81,7 +81,9 @@ public class PubSubNodeTests
         await a.PubSub.SubscribeAsync(Topic);
         var sb = await b.PubSub.SubscribeAsync(Topic);
         var sc = await c.PubSub.SubscribeAsync(Topic);
-        await PubSubNode.EventuallyAsync(() => b.PubSub.GetMeshPeers(Topic).Count == 2, "B's mesh has A and C");
+        // A publishes to its own view of the topic: B must be in A's mesh too (B's GRAFT reached A), not only A in B's.
+        await PubSubNode.EventuallyAsync(() => b.PubSub.GetMeshPeers(Topic).Count == 2 && a.PubSub.GetMeshPeers(Topic).Contains(b.Host.PeerId),
+            "B's mesh has A and C, and A's has B");
 
         await a.PubSub.PublishAsync(Topic, "bad"u8.ToArray());
         await a.PubSub.PublishAsync(Topic, "ignore"u8.ToArray());

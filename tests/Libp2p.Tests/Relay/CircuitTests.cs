@@ -1,4 +1,5 @@
 using Libp2p.Host;
+using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Relay;
 using Libp2p.Transports;
@@ -100,6 +101,7 @@ public class CircuitTests
         await Assert.ThrowsAnyAsync<Exception>(() => dialer.PerfAsync(connection, 1 << 20, 0).AsTask().WaitAsync(T));
 
         await connection.Closed.WaitAsync(T);
+        await WaitForCutByLimitAsync(nodes);
         Assert.Equal(1, nodes.Service.Stats.CircuitsCutByLimit);
     }
 
@@ -115,7 +117,17 @@ public class CircuitTests
         await dialer.PingAsync(connection).AsTask().WaitAsync(T);
 
         await connection.Closed.WaitAsync(T);
+        await WaitForCutByLimitAsync(nodes);
         Assert.Equal(1, nodes.Service.Stats.CircuitsCutByLimit);
+    }
+
+    // The relay resets both streams of a circuit (so the dialer sees its connection close) before its handler
+    // returns and counts the cut: wait for the count, with a deadline.
+    private static async Task WaitForCutByLimitAsync(RelayNodes nodes)
+    {
+        using var cts = new CancellationTokenSource(T);
+        while (nodes.Service.Stats.CircuitsCutByLimit == 0)
+            await Task.Delay(20, cts.Token);
     }
 
     [Fact]

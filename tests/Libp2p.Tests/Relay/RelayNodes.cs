@@ -1,4 +1,5 @@
 using Libp2p.Host;
+using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Relay;
 using Libp2p.Tests.Host;

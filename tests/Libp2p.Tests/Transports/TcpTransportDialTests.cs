@@ -106,6 +106,8 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
             _transport.DialAsync(Multiaddr.Parse($"/ip4/127.0.0.1/tcp/{port}")).AsTask().WaitAsync(TransportTestExtensions.Timeout));
 
         Assert.Equal($"connection refused by 127.0.0.1:{port}", e.Message);
+        Assert.Equal(Libp2pError.ConnectionRefused, e.Libp2pError);
+        Assert.Equal(SocketError.ConnectionRefused, Assert.IsType<SocketException>(e.InnerException).SocketErrorCode);
     }
 
     [Fact]
@@ -115,6 +117,7 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
             _transport.DialAsync(Multiaddr.Parse("/dns4/no-such-host.invalid/tcp/4001")).AsTask().WaitAsync(TransportTestExtensions.Timeout));
 
         Assert.IsNotType<TransportNotSupportedException>(e);
+        Assert.Equal(Libp2pError.NameResolutionFailed, e.Libp2pError);
         Assert.Contains("no-such-host.invalid", e.Message);
     }
 
@@ -148,9 +151,11 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
         client.Abort(new InvalidOperationException("test abort"));
 
         // linger 0 sends RST, which the peer reads as a reset (not a clean EOF)
-        var reset = await Assert.ThrowsAsync<IOException>(() => pendingRead.WaitAsync(TransportTestExtensions.Timeout));
+        var reset = await Assert.ThrowsAsync<TransportException>(() => pendingRead.WaitAsync(TransportTestExtensions.Timeout));
         Assert.Contains("reset", reset.Message);
-        var local = await Assert.ThrowsAsync<IOException>(() => client.ReadAsync(new byte[1]).AsTask().WaitAsync(TransportTestExtensions.Timeout));
+        Assert.Equal(Libp2pError.ConnectionReset, reset.Libp2pError);
+        var local = await Assert.ThrowsAsync<TransportException>(() => client.ReadAsync(new byte[1]).AsTask().WaitAsync(TransportTestExtensions.Timeout));
+        Assert.Equal(Libp2pError.ConnectionAborted, local.Libp2pError);
         Assert.IsType<InvalidOperationException>(local.InnerException);
     }
 
@@ -164,7 +169,8 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
 
         client.Abort();
 
-        await Assert.ThrowsAsync<IOException>(() => pendingRead.WaitAsync(TransportTestExtensions.Timeout));
+        var e = await Assert.ThrowsAsync<TransportException>(() => pendingRead.WaitAsync(TransportTestExtensions.Timeout));
+        Assert.Equal(Libp2pError.ConnectionAborted, e.Libp2pError);
     }
 
     [Fact]
@@ -186,6 +192,8 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
 
         var e = await Assert.ThrowsAsync<TransportException>(() => dial.WaitAsync(TransportTestExtensions.Timeout));
         Assert.Contains("timed out", e.Message);
+        Assert.True(e.IsTimeout);
+        Assert.IsType<TimeoutException>(e.InnerException);
     }
 
     [Fact]

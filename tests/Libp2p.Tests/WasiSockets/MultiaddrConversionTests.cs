@@ -10,21 +10,40 @@ public class MultiaddrConversionTests
     [Fact]
     public void Ip4_tcp_becomes_an_ipv4_socket_address()
     {
-        var t = MultiaddrConversion.TryParse(Multiaddr.Parse("/ip4/10.1.2.3/tcp/4001"), out _)!.Value;
-        Assert.Equal(IpSocketAddress.V4([10, 1, 2, 3], 4001), t.Ip);
+        Assert.True(MultiaddrConversion.TryParse(Multiaddr.Parse("/ip4/10.1.2.3/tcp/4001"), out var t, out _));
+        Assert.Equal(IpSocketAddress.V4([10, 1, 2, 3], 4001), MultiaddrConversion.ToSocketAddress(t));
         Assert.False(t.IsDns);
-        Assert.Null(MultiaddrConversion.WhyNotDialable(t));
+        Assert.Null(t.WhyNotDialable());
     }
 
     [Fact]
     public void Ip6_tcp_becomes_an_ipv6_socket_address_and_back()
     {
         var ma = Multiaddr.Parse("/ip6/2001:db8::7/tcp/443");
-        var t = MultiaddrConversion.TryParse(ma, out _)!.Value;
-        Assert.Equal(IpAddressFamily.Ipv6, t.Ip!.Value.Family);
-        Assert.Equal(0x2001, t.Ip.Value.GetSegment(0));
-        Assert.Equal(7, t.Ip.Value.GetSegment(7));
-        Assert.Equal(ma, MultiaddrConversion.ToMultiaddr(t.Ip.Value));
+        Assert.True(MultiaddrConversion.TryParse(ma, out var t, out _));
+        var socketAddress = MultiaddrConversion.ToSocketAddress(t);
+        Assert.Equal(IpAddressFamily.Ipv6, socketAddress.Family);
+        Assert.Equal(0x2001, socketAddress.GetSegment(0));
+        Assert.Equal(7, socketAddress.GetSegment(7));
+        Assert.Equal(ma, MultiaddrConversion.ToMultiaddr(socketAddress));
+    }
+
+    [Fact]
+    public void A_numeric_ip6zone_becomes_the_scope_id_and_round_trips()
+    {
+        // What the transport announces for a link-local listener it must also accept back.
+        var ma = Multiaddr.Parse("/ip6zone/3/ip6/fe80::1/tcp/4001");
+        Assert.True(MultiaddrConversion.TryParse(ma, out var t, out _));
+        var socketAddress = MultiaddrConversion.ToSocketAddress(t);
+        Assert.Equal(3u, socketAddress.ScopeId);
+        Assert.Equal(ma, MultiaddrConversion.ToMultiaddr(socketAddress));
+    }
+
+    [Fact]
+    public void A_named_ip6zone_is_not_served_because_wasi_has_no_interface_list()
+    {
+        Assert.False(MultiaddrConversion.TryParse(Multiaddr.Parse("/ip6zone/eth0/ip6/fe80::1/tcp/4001"), out _, out var reason));
+        Assert.Contains("interface", reason);
     }
 
     [Theory]
@@ -33,9 +52,9 @@ public class MultiaddrConversionTests
     [InlineData("/dns6/example.com/tcp/1", DnsFamily.Ipv6)]
     public void Dns_names_keep_the_family_filter(string text, DnsFamily family)
     {
-        var t = MultiaddrConversion.TryParse(Multiaddr.Parse(text), out _)!.Value;
+        Assert.True(MultiaddrConversion.TryParse(Multiaddr.Parse(text), out var t, out _));
         Assert.Equal("example.com", t.Host);
-        Assert.Equal(family, t.DnsFamily);
+        Assert.Equal(family, MultiaddrConversion.ToDnsFamily(t.Family));
         Assert.Equal(1, t.Port);
         Assert.True(MultiaddrConversion.Accepts(DnsFamily.Ipv4, IPAddress.Loopback));
         Assert.False(MultiaddrConversion.Accepts(DnsFamily.Ipv4, IPAddress.IPv6Loopback));
@@ -48,8 +67,8 @@ public class MultiaddrConversionTests
     [InlineData("/ip6/::/tcp/4001", "unspecified")]
     public void Port_zero_and_unspecified_ips_are_not_dialable(string text, string why)
     {
-        var t = MultiaddrConversion.TryParse(Multiaddr.Parse(text), out _)!.Value;
-        Assert.Contains(why, MultiaddrConversion.WhyNotDialable(t));
+        Assert.True(MultiaddrConversion.TryParse(Multiaddr.Parse(text), out var t, out _));
+        Assert.Contains(why, t.WhyNotDialable());
     }
 
     [Theory]
@@ -59,7 +78,7 @@ public class MultiaddrConversionTests
     [InlineData("/dnsaddr/bootstrap.libp2p.io")]
     public void Other_addresses_are_not_served(string text)
     {
-        Assert.Null(MultiaddrConversion.TryParse(Multiaddr.Parse(text), out var reason));
+        Assert.False(MultiaddrConversion.TryParse(Multiaddr.Parse(text), out _, out var reason));
         Assert.False(string.IsNullOrEmpty(reason));
     }
 

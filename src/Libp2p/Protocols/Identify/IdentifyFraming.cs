@@ -46,6 +46,7 @@ internal static class IdentifyFraming
                 got += n;
             }
             merged.MergeFrom(Parse(payload.Span));
+            Trim(merged);
         }
         if (parts == 0)
             throw new IdentifyException("The identify stream ended without an identify message.");
@@ -53,6 +54,21 @@ internal static class IdentifyFraming
         // still hold the buffer, so it is left to the GC instead.
         ArrayPool<byte>.Shared.Return(buffer);
         return merged;
+    }
+
+    /// <summary>
+    /// Caps what a peer can make us keep, after every part (so ten parts never hold more than one part's worth over
+    /// the caps): empty or overlong protocol ids are dropped, listen addresses and protocols beyond <see cref="IdentifyProtocol.MaxListenAddresses"/> and
+    /// <see cref="IdentifyProtocol.MaxProtocols"/> are dropped, as go-libp2p does.
+    /// </summary>
+    private static void Trim(IdentifyMessage message)
+    {
+        var addrs = message.ListenAddrs;
+        while (addrs.Count > IdentifyProtocol.MaxListenAddresses) addrs.RemoveAt(addrs.Count - 1);
+        var protocols = message.Protocols;
+        for (int i = protocols.Count - 1; i >= 0; i--)
+            if (protocols[i].Length == 0 || protocols[i].Length > IdentifyProtocol.MaxProtocolIdLength) protocols.RemoveAt(i);
+        while (protocols.Count > IdentifyProtocol.MaxProtocols) protocols.RemoveAt(protocols.Count - 1);
     }
 
     /// <summary>One part's payload; only <see cref="IdentifyException"/> escapes.</summary>

@@ -11,9 +11,10 @@ internal static class IdentifyMessageConversion
     {
         // A listen address we cannot parse (a protocol we do not know, garbage) is dropped, not
         // fatal: the rest of the message is still good. js-libp2p does the same.
-        var listen = new List<Multiaddr>(message.ListenAddrs.Count);
+        var listen = new List<Multiaddr>(Math.Min(message.ListenAddrs.Count, IdentifyProtocol.MaxListenAddresses));
         foreach (ByteString bytes in message.ListenAddrs)
         {
+            if (listen.Count == IdentifyProtocol.MaxListenAddresses) break;
             if (TryParseAddress(bytes, out Multiaddr? addr))
                 listen.Add(addr);
         }
@@ -23,11 +24,13 @@ internal static class IdentifyMessageConversion
             observed = o;
 
         // Merged parts may repeat a protocol (js-libp2p dedups on merge too); keep first-seen order.
-        var protocols = new List<string>(message.Protocols.Count);
+        // Ids longer than multistream-select can carry are useless and dropped.
+        var protocols = new List<string>(Math.Min(message.Protocols.Count, IdentifyProtocol.MaxProtocols));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (string p in message.Protocols)
         {
-            if (seen.Add(p))
+            if (protocols.Count == IdentifyProtocol.MaxProtocols) break;
+            if (p.Length > 0 && p.Length <= IdentifyProtocol.MaxProtocolIdLength && seen.Add(p))
                 protocols.Add(p);
         }
 
@@ -51,7 +54,7 @@ internal static class IdentifyMessageConversion
             addr = Multiaddr.FromBytes(bytes.Span);
             return true;
         }
-        catch (FormatException) // MultiaddrFormatException, VarintFormatException
+        catch (Exception e) when (e is MultiaddrFormatException or VarintFormatException or FormatException)
         {
             return false;
         }

@@ -19,6 +19,21 @@ public static class IdentifyProtocol
     public const int MaxMessageSize = 8 * 1024;
 
     /// <summary>
+    /// Listen addresses kept from one peer's identify (go-libp2p's <c>connectedPeerMaxAddrs</c>); the rest are dropped.
+    /// Without a cap, 10 parts of tiny addresses are ~20,000 objects per connection.
+    /// </summary>
+    public const int MaxListenAddresses = 500;
+
+    /// <summary>Protocols kept from one peer's identify (go-libp2p's <c>maxPeerProtocols</c>); the rest are dropped.</summary>
+    public const int MaxProtocols = 1024;
+
+    /// <summary>Longest protocol id kept (what multistream-select can carry); longer ones are dropped.</summary>
+    public const int MaxProtocolIdLength = 1023;
+
+    /// <summary>How long a peer has for its side of identify or identify push (go-libp2p: 5 s).</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// Dialer of <c>/ipfs/id/1.0.0</c>: reads the remote's message to EOF. Requires a public key
     /// (js-libp2p does too); the caller must check it against the connection's peer id and then
     /// close or dispose the stream.

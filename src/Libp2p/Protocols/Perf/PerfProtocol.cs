@@ -9,7 +9,7 @@ namespace Libp2p.Protocols.Perf;
 /// big-endian uint64, uploads, closes its write side; the server drains the upload to EOF, then
 /// sends the requested bytes and closes. Both sides move data through one pooled 256 KiB buffer,
 /// so any size up to 2^64-1 costs the same memory. The spec says perf SHOULD NOT be enabled by
-/// default: the host decides whether to register <see cref="HandleAsync"/>.
+/// default: the host decides whether to register <see cref="HandleAsync(IDuplexStream, CancellationToken)"/>.
 /// </summary>
 public static class PerfProtocol
 {
@@ -95,21 +95,42 @@ public static class PerfProtocol
     /// reply, as the spec requires), sends that many bytes and closes the write side.
     /// </summary>
     /// <exception cref="PerfException">The client closed before sending the 8-byte size.</exception>
-    public static async Task HandleAsync(IDuplexStream stream, CancellationToken ct = default)
+    public static Task HandleAsync(IDuplexStream stream, CancellationToken ct = default)
+        => HandleAsync(stream, Timeout.InfiniteTimeSpan, TimeProvider.System, ct);
+
+    /// <summary>
+    /// Server side with a bound on the request: the 8-byte size must arrive within <paramref name="headerTimeout"/>, and
+    /// the transfer buffer is rented only after it has (a client that opens streams and sends nothing costs 8 bytes each).
+    /// </summary>
+    /// <exception cref="TimeoutException">The size did not arrive in time.</exception>
+    /// <exception cref="PerfException">The client closed before sending the 8-byte size.</exception>
+    public static async Task HandleAsync(IDuplexStream stream, TimeSpan headerTimeout, TimeProvider time, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        ArgumentNullException.ThrowIfNull(time);
+        byte[] header = new byte[HeaderSize];
         int got = 0;
-        while (got < HeaderSize)
+        using (var deadline = headerTimeout == Timeout.InfiniteTimeSpan ? null : new Deadline(headerTimeout, time, ct))
         {
-            int n = await stream.ReadAsync(buffer.AsMemory(got, BufferSize - got), ct).ConfigureAwait(false);
-            if (n == 0)
-                throw new PerfException($"The client closed the perf stream after {got} of the {HeaderSize} size bytes.");
-            got += n;
+            try
+            {
+                while (got < HeaderSize)
+                {
+                    int n = await stream.ReadAsync(header.AsMemory(got), deadline?.Token ?? ct).ConfigureAwait(false);
+                    if (n == 0)
+                        throw new PerfException($"The client closed the perf stream after {got} of the {HeaderSize} size bytes.");
+                    got += n;
+                }
+            }
+            catch (OperationCanceledException e) when (deadline is { Expired: true } && !ct.IsCancellationRequested)
+            {
+                throw new TimeoutException($"The perf request (8-byte size) did not arrive within {headerTimeout.TotalSeconds:0.###} s (perf request timeout).", e);
+            }
         }
-        ulong remaining = BinaryPrimitives.ReadUInt64BigEndian(buffer);
+        ulong remaining = BinaryPrimitives.ReadUInt64BigEndian(header);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
 
-        // Upload bytes that arrived with the header are simply dropped with it.
+        // The upload is drained and dropped.
         while (await stream.ReadAsync(buffer.AsMemory(0, BufferSize), ct).ConfigureAwait(false) != 0)
         {
         }

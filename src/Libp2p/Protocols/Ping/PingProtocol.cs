@@ -76,6 +76,41 @@ public static class PingProtocol
         await stream.CloseWriteAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Listener side with a bound: each 32-byte ping must arrive within <paramref name="timeout"/> of the previous echo
+    /// (or of the start), as go-libp2p's 10 s; a dialer that goes quiet gets a <see cref="TimeoutException"/> (the host
+    /// resets the stream), so an idle ping stream cannot be held open forever. One timer for the whole stream.
+    /// </summary>
+    /// <exception cref="TimeoutException">No complete ping within <paramref name="timeout"/>.</exception>
+    /// <exception cref="PingException">The dialer ended the stream inside a payload.</exception>
+    public static async Task HandleAsync(IDuplexStream stream, TimeSpan timeout, TimeProvider time, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(time);
+        // A finite first delay makes the source keep the provider's timer, which CancelAfter then re-arms.
+        using var idle = new CancellationTokenSource(timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(idle.Token, ct);
+        byte[] payload = new byte[PayloadSize];
+        try
+        {
+            while (true)
+            {
+                int got = await ReadPayloadAsync(stream, payload, linked.Token).ConfigureAwait(false);
+                if (got == 0)
+                    break;
+                if (got < PayloadSize)
+                    throw new PingException($"The dialer closed the ping stream inside a payload ({got} of {PayloadSize} bytes).");
+                await stream.WriteAsync(payload, linked.Token).ConfigureAwait(false);
+                idle.CancelAfter(timeout);
+            }
+            await stream.CloseWriteAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (idle.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"No complete ping arrived within {timeout.TotalSeconds:0.###} s on this stream (ping timeout).", e);
+        }
+    }
+
     /// <summary>Fills <paramref name="payload"/>; returns fewer bytes only when EOF came first.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<int> ReadPayloadAsync(IDuplexStream stream, Memory<byte> payload, CancellationToken ct)

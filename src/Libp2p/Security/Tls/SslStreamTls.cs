@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Runtime.ExceptionServices;
 using System.Runtime.Versioning;
 using System.Security.Authentication;
 using System.Security.Cryptography;
@@ -64,7 +65,7 @@ internal static class SslStreamTls
         catch (Exception e)
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
-            if (check.Failure is { } failure) throw failure;
+            if (check.Failure is { } failure) ExceptionDispatchInfo.Throw(failure);
             if (e is OperationCanceledException) throw;
             throw new SecurityHandshakeException(TlsSecurity.Id, $"the TLS handshake failed: {Describe(e)}", e);
         }

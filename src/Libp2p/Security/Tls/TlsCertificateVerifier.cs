@@ -201,8 +201,8 @@ public static class TlsCertificateVerifier
         _ => throw new TlsCertificateException(TlsCertificateError.BadExtension, "a SignedKey field is neither an OCTET STRING nor a BIT STRING."),
     };
 
-    // What BouncyCastle throws on malformed input (see Identity/Asn1Input).
+    // What BouncyCastle throws on malformed input (see Identity/Asn1Input); our own exceptions (IOExceptions too) pass through.
     private static bool IsParseFailure(Exception e) =>
-        e is IOException or ArgumentException or InvalidCastException or InvalidOperationException
-            or FormatException or ArithmeticException or IndexOutOfRangeException;
+        e is not Libp2pException && (e is IOException or ArgumentException or InvalidCastException or InvalidOperationException
+            or FormatException or ArithmeticException or IndexOutOfRangeException);
 }

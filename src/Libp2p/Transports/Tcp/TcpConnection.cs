@@ -143,7 +143,7 @@ public sealed class TcpConnection : IRawConnection
         if (_state != Open) throw Closed();
     }
 
-    private IOException Closed() => _state == Aborted
-        ? new IOException($"connection to {_remote} was aborted locally", _abortReason)
-        : new IOException($"connection to {_remote} is closed");
+    private TransportException Closed() => _state == Aborted
+        ? new TransportException(Libp2pError.ConnectionAborted, $"connection to {_remote} was aborted locally", _abortReason)
+        : new TransportException(Libp2pError.ConnectionAborted, $"connection to {_remote} is closed");
 }

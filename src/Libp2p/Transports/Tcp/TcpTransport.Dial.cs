@@ -13,18 +13,19 @@ public sealed partial class TcpTransport
     /// </remarks>
     public async ValueTask<IRawConnection> DialAsync(Multiaddr address, CancellationToken cancellationToken = default)
     {
-        var target = TcpAddress.TryParse(address, out var problem) ?? throw new TransportNotSupportedException(problem!);
-        if (target.Port == 0)
-            throw new TransportNotSupportedException($"cannot dial {address}: port 0 is not dialable; not supported");
-        if (target.Ip is { } literal && (literal.Equals(IPAddress.Any) || literal.Equals(IPAddress.IPv6Any)))
-            throw new TransportNotSupportedException($"cannot dial {address}: an unspecified IP is not dialable; not supported");
+        if (!TcpMultiaddr.TryParse(address, out var target, out var problem))
+            throw new TransportNotSupportedException($"{problem}; not supported by the TCP transport");
+        if (target.WhyNotDialable() is { } why)
+            throw new TransportNotSupportedException($"cannot dial {address}: {why}; not supported");
         ObjectDisposedException.ThrowIf(_disposed, this);
 
         using var timeout = new CancellationTokenSource(_options.ConnectTimeout, _options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            IPAddress[] candidates = target.Ip is { } ip ? [ip] : await ResolveAsync(address, target, linked.Token).ConfigureAwait(false);
+            IPAddress[] candidates = target.IsDns
+                ? await ResolveAsync(address, target, linked.Token).ConfigureAwait(false)
+                : [TcpZones.Resolve(target)];
             TransportException? last = null;
             foreach (var candidate in candidates)
             {
@@ -41,11 +42,12 @@ public sealed partial class TcpTransport
             }
             throw candidates.Length == 1
                 ? last!
-                : new TransportException($"dialing {address} failed on all {candidates.Length} addresses; last: {last!.Message}", last);
+                : new TransportException(last!.Libp2pError, $"dialing {address} failed on all {candidates.Length} addresses; last: {last.Message}", last);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TransportException($"dialing {address} timed out after {_options.ConnectTimeout.TotalSeconds:0.###} s");
+            string message = $"dialing {address} timed out after {_options.ConnectTimeout.TotalSeconds:0.###} s";
+            throw new TransportException(Libp2pError.Timeout, message, new TimeoutException(message));
         }
     }
 
@@ -71,7 +73,7 @@ public sealed partial class TcpTransport
     }
 
     /// <summary>/dns4 keeps IPv4 answers, /dns6 IPv6 answers, /dns both, in the resolver's order.</summary>
-    private static async ValueTask<IPAddress[]> ResolveAsync(Multiaddr address, TcpAddress target, CancellationToken cancellationToken)
+    private static async ValueTask<IPAddress[]> ResolveAsync(Multiaddr address, TcpMultiaddr target, CancellationToken cancellationToken)
     {
         IPAddress[] answers;
         try
@@ -80,13 +82,10 @@ public sealed partial class TcpTransport
         }
         catch (SocketException e)
         {
-            throw new TransportException($"cannot dial {address}: resolving '{target.Host}' failed: {e.SocketErrorCode} ({e.Message})", e);
+            throw new TransportException(Libp2pError.NameResolutionFailed,
+                $"cannot dial {address}: resolving '{target.Host}' failed: {e.SocketErrorCode} ({e.Message})", e);
         }
-        var usable = Array.FindAll(answers, a =>
-            (target.Family == AddressFamily.Unspecified
-                ? a.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
-                : a.AddressFamily == target.Family)
-            && !a.Equals(IPAddress.Any) && !a.Equals(IPAddress.IPv6Any));
+        var usable = Array.FindAll(answers, target.Accepts);
         if (usable.Length == 0)
         {
             string kind = target.Family switch
@@ -95,7 +94,7 @@ public sealed partial class TcpTransport
                 AddressFamily.InterNetworkV6 => "IPv6 ",
                 _ => "",
             };
-            throw new TransportException($"cannot dial {address}: '{target.Host}' has no {kind}address");
+            throw new TransportException(Libp2pError.NameResolutionFailed, $"cannot dial {address}: '{target.Host}' has no {kind}address");
         }
         return usable;
     }

@@ -32,19 +32,19 @@ public sealed partial class TcpTransport : ITransport
 
     public ChannelReader<TransportEvent> Events => _events.Reader;
 
-    public bool CanHandle(Multiaddr address) => TcpAddress.TryParse(address, out _) is not null;
+    public bool CanHandle(Multiaddr address) => TcpMultiaddr.TryParse(address, out _, out _);
 
     /// <inheritdoc />
     /// <remarks>IPv6 listeners are v6-only: an IPv4 peer must reach an IPv4 listener, so addresses stay honest.</remarks>
     public ListenerId Listen(Multiaddr address)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var target = TcpAddress.TryParse(address, out var problem) ?? throw new TransportNotSupportedException(problem!);
-        if (target.Ip is not { } ip)
-            throw new TransportNotSupportedException($"cannot listen on {address}: a DNS name is not a local address; not supported by the TCP transport");
-        if (TcpAddress.HasPeerId(address))
-            throw new TransportNotSupportedException($"cannot listen on {address}: a listen address carries no /p2p; not supported by the TCP transport");
+        if (!TcpMultiaddr.TryParse(address, out var target, out var problem))
+            throw new TransportNotSupportedException($"{problem}; not supported by the TCP transport");
+        if (target.WhyNotListenable() is { } why)
+            throw new TransportNotSupportedException($"cannot listen on {address}: {why}; not supported by the TCP transport");
 
+        var ip = TcpZones.Resolve(target);
         var endPoint = new IPEndPoint(ip, target.Port);
         var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         IPEndPoint bound;
