@@ -28,6 +28,7 @@ public static class FuzzTargets
         KeyAsn1Target.Target,
         YamuxTarget.Target,
         IdentifyTarget.Target,
+        DaemonControlTarget.Target,
     ];
 
     public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);

@@ -32,7 +32,20 @@ public static class ContentKey
     }
 
     /// <summary>The multihash of a binary CID (v0: the multihash itself; v1: after version and codec).</summary>
+    /// <exception cref="FormatException">Not a CID this reads (also a bad varint inside it: found by fuzzing the daemon's DHT requests).</exception>
     public static byte[] FromCidBytes(ReadOnlySpan<byte> cid)
+    {
+        try
+        {
+            return ReadCid(cid);
+        }
+        catch (Multiformats.VarintFormatException e)
+        {
+            throw new FormatException($"The CID has a bad varint: {e.Message}", e);
+        }
+    }
+
+    private static byte[] ReadCid(ReadOnlySpan<byte> cid)
     {
         if (cid.Length >= 2 && cid[0] == 0x12 && cid[1] == 0x20) return CheckedMultihash(cid);
         if (!Multiformats.Varint.TryRead(cid, out ulong version, out int n) || version != 1)

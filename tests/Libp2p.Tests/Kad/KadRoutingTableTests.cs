@@ -79,4 +79,15 @@ public class KadRoutingTableTests
         Assert.Equal("bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", ContentKey.ToCidString(v1));
         Assert.Throws<FormatException>(() => ContentKey.FromCid("not-a-cid"));
     }
+
+    [Theory]
+    [InlineData(new byte[] { 0x81, 0x00, 0x55, 0x12, 0x01, 0x00 })]                           // version 1, not minimally encoded
+    [InlineData(new byte[] { 0x01, 0x55, 0x12, 0x81, 0x00, 0x00 })]                           // multihash length, not minimal
+    [InlineData(new byte[] { 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01 })] // codec longer than 9 bytes
+    public void BinaryCidsWithBadVarintsAreFormatErrors(byte[] cid)
+    {
+        // Found by fuzzing the daemon's DHT requests (fuzz/corpus/daemon-control/crash-*): a VarintFormatException escaped.
+        var e = Assert.Throws<FormatException>(() => ContentKey.FromCidBytes(cid));
+        Assert.IsType<VarintFormatException>(e.InnerException);
+    }
 }
