@@ -62,18 +62,24 @@ const children = new Set()
 let spawned = 0
 
 /**
- * Kills every daemon still running (by PID) and returns how many there were. The warm spare is not a daemon yet:
- * it is killed too only with <code>includeSpare</code> (at the end of the run).
+ * Kills every daemon still running (by PID) and returns how many there were. The warm spares are not daemons yet:
+ * they are killed too only with <code>includeSpare</code> (at the end of the run).
  */
 export function killAll ({ includeSpare = false } = {}) {
   let left = 0
   for (const child of [...children]) {
-    if (child === spare?.child && !includeSpare) continue
-    left += child === spare?.child ? 0 : 1
+    const isSpare = Object.values(pools).some(pool => pool.spares.some(p => p.child === child))
+    if (isSpare && !includeSpare) continue
+    left += isSpare ? 0 : 1
     try { process.kill(child.pid, 'SIGKILL') } catch {}
     children.delete(child)
   }
-  if (includeSpare) spare = null
+  if (includeSpare) {
+    for (const pool of Object.values(pools)) {
+      pool.spares.length = 0
+      pool.warming.clear()
+    }
+  }
   return left
 }
 
@@ -84,25 +90,61 @@ export const factory = {
   }
 }
 
-// One js daemon process kept ready (modules loaded, waiting for its options on stdin): Node takes ~2 s to load
-// js-libp2p, most of a test's set-up otherwise.
-let spare = null
+// Daemon processes kept ready, modules loaded, waiting for their options on stdin: js daemons (Node takes ~2 s to
+// load js-libp2p, most of a test's set-up otherwise) and, in a Wasm run, ours (`wasm/p2p --warm`: the .NET runtime
+// is loaded, the arguments come on stdin; that is about half of a Wasm daemon's start). Seconds each on a loaded
+// machine, and the DHT groups start 4 daemons at once in a 20 s hook: 4 spares of each kind, refilled at most 2 at a
+// time so the refill competes little with the running test (measured under load: one at a time fell behind).
+const SPARES = 4
+const REFILLING = 2
+const pools = {
+  js: { spares: [], warming: new Set(), command: () => [process.execPath, path.join(here, 'js-daemon.mjs'), '--warm'] },
+  'dotnet-wasm': { spares: [], warming: new Set(), command: () => [...config.wasmCommand, '--warm'] }
+}
 
-/** Starts the first spare js daemon and waits until it has loaded js-libp2p (so the first test does not pay for it). */
+/** Starts the spares and waits until they have loaded js-libp2p or the .NET runtime (so no test pays for it). */
 export async function warmUp (timeoutMs = 60_000) {
-  spare ??= launch('js', [process.execPath, path.join(here, 'js-daemon.mjs'), '--warm'])
-  const warm = new Promise(resolve => { spare.onMessage = (msg) => { if (msg.event === 'warm') resolve(true) } })
+  const procs = []
+  for (const kind of config.goDaemon === 'wasm' ? ['js', 'dotnet-wasm'] : ['js']) {
+    const pool = pools[kind]
+    while (pool.spares.length < SPARES) pool.spares.push(launch(kind, pool.command()))
+    procs.push(...pool.spares)
+  }
   const timer = new Promise(resolve => setTimeout(() => resolve(false), timeoutMs).unref())
-  return Promise.race([warm, timer, spare.exited.then(() => false)])
+  return Promise.race([timer, Promise.all(procs.map(proc => Promise.race([
+    new Promise(resolve => { proc.onMessage = (msg) => { if (msg.event === 'warm') resolve(true) } }),
+    proc.exited.then(() => false)
+  ]))).then(ready => ready.every(Boolean))])
+}
+
+/** A spare of that kind still alive (a fresh one when none is), taken out of its pool, which then refills. */
+function takeSpare (kind) {
+  const pool = pools[kind]
+  let proc
+  while ((proc = pool.spares.shift()) != null && (proc.child.exitCode != null || proc.child.signalCode != null)) {}
+  proc ??= launch(kind, pool.command())
+  pool.warming.delete(proc)
+  refill(kind)
+  return proc
+}
+
+function refill (kind) {
+  const pool = pools[kind]
+  while (pool.warming.size < REFILLING && pool.spares.length < SPARES) {
+    const proc = launch(kind, pool.command())
+    pool.spares.push(proc)
+    pool.warming.add(proc)
+    const next = () => {
+      if (pool.warming.delete(proc)) refill(kind)
+    }
+    proc.onMessage = (msg) => { if (msg.event === 'warm') next() }
+    proc.exited.then(next)
+  }
 }
 
 function spawnJs (options) {
-  let proc = spare
-  if (proc == null || proc.child.exitCode != null || proc.child.signalCode != null) {
-    proc = launch('js', [process.execPath, path.join(here, 'js-daemon.mjs'), '--warm'])
-  }
-  spare = launch('js', [process.execPath, path.join(here, 'js-daemon.mjs'), '--warm'])
-  proc.log.write(`# options ${JSON.stringify(options)}\n`)
+  const proc = takeSpare('js')
+  proc.log.write(`# options ${JSON.stringify(options)} at ${proc.since()}\n`)
   proc.child.stdin.write(JSON.stringify(options) + '\n')
   return whenReady(proc, true)
 }
@@ -121,8 +163,12 @@ async function spawnOurs (options) {
   if (options.pubsub === true) args.push('--pubsub', options.pubsubRouter ?? 'gossipsub')
   if (options.relay === true) args.push('--relay')
   const wasm = config.goDaemon === 'wasm'
-  const proc = launch(wasm ? 'dotnet-wasm' : 'dotnet', [...(wasm ? config.wasmCommand : config.p2pCommand), ...args])
+  const proc = wasm ? takeSpare('dotnet-wasm') : launch('dotnet', [...config.p2pCommand, ...args])
   proc.log.write(`# options ${JSON.stringify(options)}\n`)
+  if (wasm) {
+    proc.log.write(`# arguments ${JSON.stringify(args)} at ${proc.since()}\n`)
+    proc.child.stdin.write(JSON.stringify(args) + '\n')
+  }
   // Inside Wasm there are no POSIX signals: the Node host is ended by the signal itself, not with exit code 0.
   return whenReady(proc, !wasm)
 }

@@ -4,6 +4,9 @@
 //   --abi js|canonical    which C# backend reaches the shim (default js): `js` = JsHostBackend over wasi-glue.mjs;
 //                         `canonical` = CanonicalAbiBackend (what a component build runs) whose final calls are the
 //                         functions jco lowered with the canonical ABI (canonical-glue.mjs)
+//   --warm                load the runtime, print {"event":"warm"}, then take the app's arguments as one JSON array
+//                         on the first line of stdin and run Main with them: a test harness keeps such a process
+//                         ready, because loading the runtime is most of a start (seconds under load)
 import { createSockets } from '@bytecodealliance/preview2-shim/sockets';
 import { createWasiGlue } from './wasi-glue.mjs';
 import { createStdinGlue } from './stdin.mjs';
@@ -19,8 +22,10 @@ const framework = process.env.LIBP2P_WASM_FRAMEWORK ?? path.join(here, '..', 'ap
 let args = process.argv.slice(2);
 let enableNetwork = true;
 let abi = 'js';
+let warm = false;
 for (;;) {
   if (args[0] === '--deny-network') { enableNetwork = false; args = args.slice(1); continue; }
+  if (args[0] === '--warm') { warm = true; args = args.slice(1); continue; }
   if (args[0] === '--abi') {
     abi = args[1];
     if (abi !== 'js' && abi !== 'canonical') {
@@ -37,6 +42,17 @@ for (;;) {
 // space-separated in LIBP2P_WASM_RUNTIME_OPTIONS, added after the defaults below.
 const runtimeOptions = [...DEFAULT_RUNTIME_OPTIONS, ...(process.env.LIBP2P_WASM_RUNTIME_OPTIONS ?? '').split(' ').filter(Boolean)];
 
+const { dotnet } = await import(pathToFileURL(path.join(framework, 'dotnet.js')).href);
+let builder = dotnet.withEnvironmentVariable('LIBP2P_WASM_ABI', abi).withRuntimeOptions(runtimeOptions);
+for (const name of ['LIBP2P_LOG', 'LIBP2P_WASM_LOOP_TRACE']) {
+  if (process.env[name] !== undefined) builder = builder.withEnvironmentVariable(name, process.env[name]);
+}
+const runtime = await builder.create();
+if (warm) {
+  process.stdout.write(JSON.stringify({ event: 'warm' }) + '\n');
+  args = await readArgumentsLine();
+}
+
 // `--key FILE`: the app's file system is an in-memory one, so the host copies the key file into it at the same
 // (absolute) path before Main runs; a file the host cannot read is left for the app to report as missing.
 const keyFiles = [];
@@ -48,13 +64,6 @@ for (let i = 0; i < args.length; i++) {
   try { keyFiles.push({ file, data: fs.readFileSync(file) }); } catch { }
 }
 
-const { dotnet } = await import(pathToFileURL(path.join(framework, 'dotnet.js')).href);
-let builder = dotnet.withApplicationArguments(...args).withEnvironmentVariable('LIBP2P_WASM_ABI', abi)
-  .withRuntimeOptions(runtimeOptions);
-for (const name of ['LIBP2P_LOG', 'LIBP2P_WASM_LOOP_TRACE']) {
-  if (process.env[name] !== undefined) builder = builder.withEnvironmentVariable(name, process.env[name]);
-}
-const runtime = await builder.create();
 for (const { file, data } of keyFiles) {
   runtime.Module.FS_createPath('/', path.dirname(file).slice(1), true, true);
   try { runtime.Module.FS_createDataFile(path.dirname(file), path.basename(file), data, true, false, false); }
@@ -72,6 +81,31 @@ if (abi === 'canonical') {
   runtime.setModuleImports('libp2p-wasi-canonical', wrap(await createCanonicalGlue(sockets, runtime.Module), 'canonical.'));
 }
 runtime.setModuleImports('libp2p-stdin', createStdinGlue());
-const code = await runtime.runMain();
+const code = await runtime.runMain(undefined, args);
 profile?.report();
 process.exit(code);
+
+/** The first line of stdin as a JSON array of strings; what follows it stays in stdin for the app. */
+function readArgumentsLine () {
+  return new Promise((resolve, reject) => {
+    let buffered = Buffer.alloc(0);
+    const onData = (chunk) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      const nl = buffered.indexOf(10);
+      if (nl < 0) return;
+      process.stdin.off('data', onData).off('end', onEnd).pause();
+      const rest = buffered.subarray(nl + 1);
+      if (rest.length > 0) process.stdin.unshift(rest);
+      try {
+        const parsed = JSON.parse(buffered.subarray(0, nl).toString('utf8'));
+        if (!Array.isArray(parsed) || !parsed.every(a => typeof a === 'string')) throw new Error('not an array of strings');
+        resolve(parsed);
+      } catch (err) {
+        reject(new Error(`--warm: the first line of stdin must be a JSON array of strings (${err.message})`));
+      }
+    };
+    // stdin closed before any arguments came: the spare is no longer wanted
+    const onEnd = () => process.exit(0);
+    process.stdin.on('data', onData).on('end', onEnd);
+  });
+}

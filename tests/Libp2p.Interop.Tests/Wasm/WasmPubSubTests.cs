@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Libp2p.Interop.Tests.Infrastructure;
 using Libp2p.Interop.Tests.JsPeers;
+using Libp2p.Interop.Tests.PubSub;
 
 namespace Libp2p.Interop.Tests.Wasm;
 
@@ -50,6 +51,34 @@ public sealed class WasmPubSubTests(WasmAppFixture app)
         await js.PublishUntilSentAsync(Topic, "hello from js", T);
         var back = WasmAppFixture.Parse(await chat.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "pubsub:message"), T));
         Assert.Equal("hello from js", back.GetProperty("text").GetString());
+
+        chat.CloseInput();
+        Assert.Equal(0, await chat.WaitForExitAsync(T));
+    }
+
+    [Theory]
+    [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
+    public async Task Wasm_pubsub_chat_and_a_native_node_exchange_messages_both_ways(string abi)
+    {
+        await using var native = await PubSubTestNode.StartAsync();
+        await native.SubscribeAsync(Topic);
+        await using var chat = app.Start(abi, Hard, "pubsub", native.Address.ToString(), "--topic", Topic, "--json");
+        var joined = WasmAppFixture.Parse(await chat.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "pubsub:joined"), T));
+        string wasmPeer = joined.GetProperty("peerId").GetString()!;
+        Assert.Contains(native.Host.PeerId.ToString(), joined.GetProperty("peers").EnumerateArray().Select(p => p.GetString()));
+        await PubSubTestNode.EventuallyAsync(() => native.PubSub.GetPeers(Topic).Any(p => p.ToString() == wasmPeer), "the native node sees the Wasm subscriber");
+
+        await chat.WriteLineAsync("hello from wasm");
+        await PubSubTestNode.EventuallyAsync(() => native.Received.Any(m => Encoding.UTF8.GetString(m.Data.Span) == "hello from wasm"), "the native node got the Wasm message");
+        var fromWasm = native.Received.Single(m => Encoding.UTF8.GetString(m.Data.Span) == "hello from wasm");
+        Assert.Equal(wasmPeer, fromWasm.From!.ToString());
+        Assert.Equal(Topic, fromWasm.Topic);
+
+        var sent = await native.PubSub.PublishAsync(Topic, Encoding.UTF8.GetBytes("hello from native"));
+        var back = WasmAppFixture.Parse(await chat.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "pubsub:message"), T));
+        Assert.Equal("hello from native", back.GetProperty("text").GetString());
+        Assert.Equal(native.Host.PeerId.ToString(), back.GetProperty("from").GetString());
+        Assert.Equal(sent.SeqnoHex, back.GetProperty("seqno").GetString());
 
         chat.CloseInput();
         Assert.Equal(0, await chat.WaitForExitAsync(T));

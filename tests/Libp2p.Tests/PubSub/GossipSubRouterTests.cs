@@ -282,6 +282,27 @@ public class GossipSubRouterTests
     }
 
     [Fact]
+    public void IDontWantIdsAPeerMakesUsHoldAreBoundedPerRpcAndPerHeartbeat()
+    {
+        var h = new RouterHarness(o => { o.GossipSub.MaxIDontWantLength = 4; o.GossipSub.MaxIDontWantMessages = 2; });
+        h.Subscribe(Topic);
+        var peer = h.AddPeer(topics: [Topic]);
+        static MessageId Id(int i) => new([(byte)(i >> 8), (byte)i]);
+
+        h.Control(peer, RouterHarness.IDontWant([.. Enumerable.Range(0, 10).Select(Id)]));
+        Assert.Equal(Enumerable.Range(0, 4).Select(Id).ToHashSet(), h.Peer(peer).DontWant.Keys.ToHashSet());
+
+        h.Control(peer, RouterHarness.IDontWant(Id(100)));
+        h.Control(peer, RouterHarness.IDontWant(Id(101))); // the third IDONTWANT of this heartbeat
+        Assert.Contains(Id(100), h.Peer(peer).DontWant.Keys);
+        Assert.DoesNotContain(Id(101), h.Peer(peer).DontWant.Keys);
+
+        h.Heartbeats();
+        h.Control(peer, RouterHarness.IDontWant(Id(102)));
+        Assert.Contains(Id(102), h.Peer(peer).DontWant.Keys);
+    }
+
+    [Fact]
     public void ALargeFirstSeenMessageSendsIDontWantToV12MeshPeersOnly()
     {
         var h = new RouterHarness();
