@@ -128,6 +128,42 @@ public class ResourceManagerTests
     }
 
     [Fact]
+    public void AReleaseAfterTheStreamClosedIsNotTakenTwiceAndAReservationIsRefused()
+    {
+        var (m, _, _, _) = Create();
+        var c = m.TryOpenInbound(Attacker)!;
+        Assert.Null(m.TryEstablish(c, PrivateKey.Generate().ToPeerId()));
+        var s = m.OpenStream(c, inbound: true)!;
+        Assert.Null(m.SetProtocol(s, "/perf/1.0.0"));
+        s.ReserveMemory(256 * 1024);                   // a handler's buffer (perf)
+        s.Close();                                     // the stream is done first: everything it held returns
+        Assert.Equal(0, m.Usage.Memory);
+        s.ReleaseMemory(256 * 1024);                   // the handler's finally, later
+        Assert.Equal(0, m.Usage.Memory);
+        Assert.Equal(0, c.MemoryUsed);
+        Assert.False(s.TryReserveMemory(1));           // nothing would give it back
+        Assert.Equal(0, m.Usage.Memory);
+    }
+
+    [Fact]
+    public void AConnectionClosingBeforeItsStreamsReturnsTheirMemoryOnce()
+    {
+        var (m, _, _, _) = Create();
+        var c = m.TryOpenInbound(Attacker)!;
+        Assert.Null(m.TryEstablish(c, PrivateKey.Generate().ToPeerId()));
+        var s = m.OpenStream(c, inbound: true)!;
+        Assert.True(s.TryReserveMemory(4096));         // a ring the application has not drained yet
+        Assert.True(c.TryReserveMemory(100));          // and something charged to the connection itself
+        Assert.Equal(4196, m.Usage.Memory);
+        m.Close(c);
+        Assert.Equal(0, m.Usage.Memory);
+        s.ReleaseMemory(4096);                         // the ring drains after the connection is gone
+        s.Close();
+        Assert.Equal(0, m.Usage.Memory);
+        Assert.Equal(0, s.MemoryUsed);
+    }
+
+    [Fact]
     public void UnlimitedLimitsRefuseNothing()
     {
         var (m, _, _, _) = Create(ResourceLimits.Unlimited());
