@@ -12,9 +12,17 @@ public class IdleConnectionMemoryTests
     public async Task IdleConnectionsHoldNoYamuxInputBufferOnEitherSide()
     {
         // 20 connections between the same two hosts on one address: beyond the default limits (8 per address and peer).
-        var (server, addr) = await CreateListeningAsync(o => o.Limits = ResourceLimits.Unlimited());
+        // Identify must complete on every connection for the wait below to end: 40 identifies at once on a loaded
+        // machine can outlast the default 5 s timeouts (once in 20 runs beside a CI run), which is not what this
+        // test is about, so the hosts get generous ones.
+        static void Options(HostOptions o)
+        {
+            o.Limits = ResourceLimits.Unlimited();
+            o.IdentifyTimeout = o.StreamNegotiationTimeout = TimeSpan.FromSeconds(60);
+        }
+        var (server, addr) = await CreateListeningAsync(Options);
         await using var _ = server;
-        await using var client = Create(o => o.Limits = ResourceLimits.Unlimited());
+        await using var client = Create(Options);
         var plain = addr.WithoutPeerId(); // a new connection per dial
         var dialed = new List<Connection>();
         for (int i = 0; i < 20; i++)
