@@ -66,6 +66,7 @@ public static class LimitOptions
             case "streamsinboundperprotocol": l.StreamsInboundPerProtocol = i; break;
             case "streamsoutboundperprotocol": l.StreamsOutboundPerProtocol = i; break;
             case "memoryperprotocol": l.MemoryPerProtocol = v; break;
+            case "memoryperservice": l.MemoryPerService = v; break;
             default: throw new CliException($"unknown limit '{name}' (one of: {string.Join(", ", Names)})");
         }
     }
@@ -79,7 +80,7 @@ public static class LimitOptions
         nameof(ResourceLimits.ConnectionsOutboundPerPeer), nameof(ResourceLimits.StreamsInboundPerPeer), nameof(ResourceLimits.StreamsOutboundPerPeer),
         nameof(ResourceLimits.MemoryPerPeer), nameof(ResourceLimits.StreamsInboundPerConnection), nameof(ResourceLimits.StreamsOutboundPerConnection),
         nameof(ResourceLimits.MemoryPerConnection), nameof(ResourceLimits.MemoryPerStream), nameof(ResourceLimits.StreamsInboundPerProtocol),
-        nameof(ResourceLimits.StreamsOutboundPerProtocol), nameof(ResourceLimits.MemoryPerProtocol),
+        nameof(ResourceLimits.StreamsOutboundPerProtocol), nameof(ResourceLimits.MemoryPerProtocol), nameof(ResourceLimits.MemoryPerService),
     ];
 
     private static long Parse(string name, string value)

@@ -164,6 +164,67 @@ public class ResourceManagerTests
     }
 
     [Fact]
+    public void AReleaseAfterTheConnectionClosedIsNotTakenTwiceAndAReservationIsRefused()
+    {
+        var (m, _, _, _) = Create();
+        var c = m.TryOpenInbound(Attacker)!;
+        Assert.Null(m.TryEstablish(c, PrivateKey.Generate().ToPeerId()));
+        Assert.True(c.TryReserveMemory(4096));         // a protocol's queue for the peer (pubsub)
+        m.Close(c);                                    // the connection goes first: what it held returns
+        Assert.Equal(0, m.Usage.Memory);
+        c.ReleaseMemory(4096);                         // the queue is closed later
+        Assert.Equal(0, m.Usage.Memory);
+        Assert.Equal(0, c.MemoryUsed);
+        Assert.False(c.TryReserveMemory(1));           // nothing would give it back
+        Assert.Equal(0, m.Usage.Memory);
+    }
+
+    [Fact]
+    public void AServiceScopeIsChargedToTheNodeAndRefusedPastItsLimit()
+    {
+        var limits = new ResourceLimits { MemoryPerService = 1000 };
+        limits.Services["libp2p.relay/v2"] = 300;
+        var (m, log, _, metric) = Create(limits);
+        var relay = m.Service("libp2p.relay/v2");
+        var dht = m.Service("libp2p.dht");
+        Assert.Same(relay, m.Service("libp2p.relay/v2"));
+        Assert.Equal(300, relay.MemoryLimit);          // Services[name] over MemoryPerService
+        Assert.Equal(1000, dht.MemoryLimit);
+
+        Assert.True(relay.TryReserveMemory(200));
+        Assert.False(relay.TryReserveMemory(200));
+        Assert.True(dht.TryReserveMemory(900));
+        Assert.Equal(1100, m.Usage.Memory);            // both charged to the node
+        Assert.Equal(["MemoryPerService"], metric);
+        Assert.Contains(log.Lines, l => l.Contains("service libp2p.relay/v2"));
+
+        relay.ReleaseMemory(200);
+        dht.ReleaseMemory(900);
+        Assert.Equal(0, m.Usage.Memory);
+    }
+
+    [Fact]
+    public void ARelayedConnectionIsNotCountedAgainstTheRelaysAddress()
+    {
+        var (m, _, _, _) = Create();
+        var relay = Attacker.Encapsulate(MultiaddrComponent.P2p(PrivateKey.Generate().ToPeerId()));
+        var scopes = new List<ConnectionScope>();
+        for (int i = 0; i < 20; i++)
+        {
+            var source = PrivateKey.Generate().ToPeerId();
+            var circuit = relay.Encapsulate(Multiaddr.Parse("/p2p-circuit")).Encapsulate(MultiaddrComponent.P2p(source));
+            var scope = m.TryOpenInbound(circuit);
+            Assert.NotNull(scope);                     // past PendingInboundPerAddress (8): the relay's IP is not theirs
+            Assert.Null(scope.Address);
+            Assert.Null(m.TryEstablish(scope, source));
+            scopes.Add(scope);
+        }
+        Assert.Equal(0, m.Usage.Addresses);
+        for (int i = 0; i < 8; i++) Assert.NotNull(m.TryOpenInbound(Attacker)); // the relay's own address keeps its eight
+        foreach (var s in scopes) m.Close(s);
+    }
+
+    [Fact]
     public void UnlimitedLimitsRefuseNothing()
     {
         var (m, _, _, _) = Create(ResourceLimits.Unlimited());

@@ -7,12 +7,20 @@ namespace Libp2p.Host.Resources;
 /// <summary>
 /// The remote-address scope a connection belongs to: its IPv4 address (a /32), or the /64 of its IPv6 address (one
 /// host or one subnet behind one router, as go-libp2p's connection gater groups them). Null for addresses that are not
-/// IP (an in-memory transport): those have no address scope.
+/// IP (an in-memory transport): those have no address scope. Null for a relayed connection too
+/// (<c>…/p2p/RELAY/p2p-circuit/…</c>): the IP in its address is the relay's, shared by every peer that reaches us
+/// through that relay, so keying by it let the ninth of them be refused (PendingInboundPerAddress) and one peer's failed
+/// handshakes ban all the others. A relayed connection is bounded instead by its peer's limits, the node's, the relay
+/// client's circuit caps per relay and in total, and the circuit's own duration and data limit (docs/limits.md).
 /// </summary>
 internal static class AddressKey
 {
     public static string? Of(Multiaddr remote)
     {
+        foreach (var c in remote.Components)
+        {
+            if (c.Protocol.Code == MultiaddrProtocol.P2pCircuit.Code) return null;
+        }
         foreach (var c in remote.Components)
         {
             if (c.Protocol == MultiaddrProtocol.Ip4 || c.Protocol == MultiaddrProtocol.Ip6)

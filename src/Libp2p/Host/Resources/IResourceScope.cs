@@ -17,6 +17,13 @@ public interface IResourceScope
     /// <summary>This scope's own limit (scopes above it may refuse earlier).</summary>
     long MemoryLimit { get; }
 
+    /// <summary>
+    /// True once the stream or connection the scope belongs to is gone (it gave back everything it held): reservations
+    /// are refused without that being a limit hit (not counted, not logged), releases are ignored. The node, address,
+    /// peer, protocol and service scopes never close.
+    /// </summary>
+    bool IsClosed { get; }
+
     /// <summary>Reserves <paramref name="bytes"/> in this scope and all above it, or nothing; false when a limit is hit (the refusal is counted and logged).</summary>
     bool TryReserveMemory(long bytes);
 

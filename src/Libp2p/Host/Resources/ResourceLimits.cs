@@ -109,6 +109,18 @@ public sealed class ResourceLimits
     /// <summary>Limits of particular protocols (by protocol id), instead of the per-protocol defaults above.</summary>
     public IDictionary<string, ProtocolLimits> Protocols { get; } = new Dictionary<string, ProtocolLimits>(StringComparer.Ordinal);
 
+    // ---- service (a protocol package's own state, node-wide) ----
+
+    /// <summary>
+    /// Bytes one protocol service (<see cref="ResourceManager.Service"/>: the relay's circuits, the DHT's records,
+    /// pubsub's caches) may hold for its own state, unless <see cref="Services"/> says otherwise. go-libp2p: 64 MiB per
+    /// service by default.
+    /// </summary>
+    public long MemoryPerService { get; set; } = 64 * MiB;
+
+    /// <summary>The memory limits of particular services (by service name: <c>libp2p.relay/v2</c>, <c>libp2p.dht</c>, <c>libp2p.pubsub</c>, <c>libp2p.daemon</c>), instead of <see cref="MemoryPerService"/>.</summary>
+    public IDictionary<string, long> Services { get; } = new Dictionary<string, long>(StringComparer.Ordinal);
+
     // ---- reporting ----
 
     /// <summary>Refusals of one kind are logged at most once per this interval (with the count of those not logged).</summary>
@@ -125,7 +137,7 @@ public sealed class ResourceLimits
         l.ConnectionsInboundPerPeer = l.ConnectionsOutboundPerPeer = l.StreamsInboundPerPeer = l.StreamsOutboundPerPeer = int.MaxValue;
         l.StreamsInboundPerConnection = l.StreamsOutboundPerConnection = int.MaxValue;
         l.StreamsInboundPerProtocol = l.StreamsOutboundPerProtocol = int.MaxValue;
-        l.Memory = l.MemoryPerAddress = l.MemoryPerPeer = l.MemoryPerConnection = l.MemoryPerStream = l.MemoryPerProtocol = long.MaxValue;
+        l.Memory = l.MemoryPerAddress = l.MemoryPerPeer = l.MemoryPerConnection = l.MemoryPerStream = l.MemoryPerProtocol = l.MemoryPerService = long.MaxValue;
         return l;
     }
 
@@ -148,10 +160,13 @@ public sealed class ResourceLimits
             (nameof(StreamsOutboundPerConnection), StreamsOutboundPerConnection), (nameof(MemoryPerConnection), MemoryPerConnection),
             (nameof(MemoryPerStream), MemoryPerStream), (nameof(StreamsInboundPerProtocol), StreamsInboundPerProtocol),
             (nameof(StreamsOutboundPerProtocol), StreamsOutboundPerProtocol), (nameof(MemoryPerProtocol), MemoryPerProtocol),
+            (nameof(MemoryPerService), MemoryPerService),
         })
         {
             if (value < 0) throw new ArgumentOutOfRangeException(name, value, "A limit cannot be negative (0 refuses everything).");
         }
+        foreach (var (service, memory) in Services)
+            if (memory < 0) throw new ArgumentOutOfRangeException(nameof(Services), memory, $"The memory limit of service {service} cannot be negative.");
         if (RefusalLogInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RefusalLogInterval));
         if (InboundUpgradeFailureWindow <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(InboundUpgradeFailureWindow));
     }

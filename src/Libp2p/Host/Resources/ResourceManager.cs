@@ -21,6 +21,7 @@ public sealed class ResourceManager
     private readonly Dictionary<string, AddressScope> _addresses = new(StringComparer.Ordinal);
     private readonly Dictionary<PeerId, PeerScope> _peers = new();
     private readonly Dictionary<string, ProtocolScope> _protocols = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ServiceScope> _services = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FailureWindow> _failures = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly RefusalLog _refusalLog;
@@ -53,6 +54,24 @@ public sealed class ResourceManager
     {
         ArgumentException.ThrowIfNullOrEmpty(protocol);
         lock (_sync) return ProtocolLocked(protocol);
+    }
+
+    /// <summary>
+    /// The scope of a protocol service's own state (go-libp2p's service scope): what a package keeps on peers' behalf
+    /// beyond any one stream — a relay's circuit buffers, a DHT's records, pubsub's caches. Charged to the service and
+    /// the node; its limit is <see cref="ResourceLimits.Services"/>[<paramref name="name"/>] when set, else
+    /// <see cref="ResourceLimits.MemoryPerService"/>. The same name gives the same scope. Reserve before holding, release
+    /// when dropped; on refusal, do not hold it (the refusal is counted and logged here).
+    /// </summary>
+    public IResourceScope Service(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        lock (_sync)
+        {
+            if (!_services.TryGetValue(name, out var s))
+                _services[name] = s = new ServiceScope(this, name, Limits.Services.TryGetValue(name, out long limit) ? limit : Limits.MemoryPerService, NodeScope);
+            return s;
+        }
     }
 
     /// <summary>The scope of a connected peer (charged to it and the node), or null when it has no connection.</summary>
@@ -202,7 +221,7 @@ public sealed class ResourceManager
         lock (_sync)
         {
             if (c.Closed) return;
-            c.Closed = true;
+            c.MarkClosed();
             var n = NodeScope;
             if (c.Inbound)
             {
@@ -219,8 +238,7 @@ public sealed class ResourceManager
             // Streams still holding memory give it back to the connection's chain now, and only to their own
             // accounts later; then whatever the connection itself still holds returns.
             foreach (var s in c.OpenStreams) s.DetachFromConnection();
-            long left = c.MemoryUsed;
-            if (left > 0) c.ReleaseMemory(left);
+            c.ReleaseRemaining();
             if (c.Address is { } addr) DropAddressIfUnusedLocked(addr);
             if (c.Peer is { } peer) DropPeerIfUnusedLocked(peer);
         }

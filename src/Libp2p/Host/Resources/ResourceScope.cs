@@ -25,12 +25,15 @@ internal abstract class ResourceScope : IResourceScope
     /// <summary>Reserves along the chain; the account that refused, or null.</summary>
     private protected virtual MemoryAccount? TryReserveCore(long bytes) => MemoryAccount.TryReserve(Chain, bytes);
 
+    /// <summary>The scope is closed: reservations are refused, but that is no limit being hit (not counted or logged).</summary>
+    public virtual bool IsClosed => false;
+
     public bool TryReserveMemory(long bytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         var refused = TryReserveCore(bytes);
         if (refused is null) return true;
-        Manager.ReportMemoryRefused(refused, this, bytes);
+        if (!IsClosed) Manager.ReportMemoryRefused(refused, this, bytes);
         return false;
     }
 
@@ -39,7 +42,7 @@ internal abstract class ResourceScope : IResourceScope
         ArgumentOutOfRangeException.ThrowIfNegative(bytes);
         var refused = TryReserveCore(bytes);
         if (refused is null) return;
-        Manager.ReportMemoryRefused(refused, this, bytes);
+        if (!IsClosed) Manager.ReportMemoryRefused(refused, this, bytes);
         throw new ResourceLimitExceededException(refused.LimitName, refused.Limit, refused.ScopeName, $"{bytes} bytes of memory for {Name}");
     }
 

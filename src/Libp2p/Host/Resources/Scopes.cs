@@ -43,6 +43,16 @@ internal sealed class ProtocolScope(ResourceManager manager, string protocol, Pr
 }
 
 /// <summary>
+/// A protocol service's own state, node-wide: what a package keeps on peers' behalf beyond any one stream (a relay's
+/// circuit buffers, a DHT's records, pubsub's caches and subscription buffers). go-libp2p's service scope.
+/// </summary>
+internal sealed class ServiceScope(ResourceManager manager, string service, long limit, NodeScope node)
+    : ResourceScope(manager, $"service {service}", new MemoryAccount($"service {service}", nameof(ResourceLimits.MemoryPerService), limit), [node.Own])
+{
+    public string Service { get; } = service;
+}
+
+/// <summary>
 /// One connection, from accept (or dial) to close. Before the upgrade it counts as pending against its address and
 /// the node; once the peer is known it counts against the peer too. It is the session's <see cref="IYamuxResources"/>.
 /// </summary>
@@ -57,11 +67,13 @@ internal sealed class ConnectionScope : ResourceScope, IYamuxResources
         Address = address;
     }
 
+    private readonly Lock _memory = new(); // a reservation or release racing the close: each counted once
+
     public bool Inbound { get; }
     public AddressScope? Address { get; }
     public PeerScope? Peer { get; private set; }
     public bool Established { get; private set; }
-    public bool Closed { get; set; }
+    public bool Closed { get; private set; }
     public int StreamsIn, StreamsOut;
 
     /// <summary>Streams counted here and not closed yet (the manager's lock): detached when the connection closes first.</summary>
@@ -79,6 +91,40 @@ internal sealed class ConnectionScope : ResourceScope, IYamuxResources
     public MemoryAccount[] ChainForStreams => Chain;
 
     public IYamuxStreamResources? TryOpenStream(bool inbound) => Manager.OpenStream(this, inbound);
+
+    /// <summary>From now on reservations are refused and releases ignored (called under the manager's lock).</summary>
+    public void MarkClosed()
+    {
+        lock (_memory) Closed = true;
+    }
+
+    /// <summary>What the connection itself still holds returns, once (after its streams were detached; the manager's lock).</summary>
+    public void ReleaseRemaining()
+    {
+        lock (_memory)
+        {
+            long left = Own.Used;
+            if (left > 0) MemoryAccount.Release(Chain, left);
+        }
+    }
+
+    // A protocol that reserved in the connection's scope (a pubsub queue) may release after the connection closed: the
+    // close gave everything back already, so that release is not taken from the peer, address and node a second time.
+    private protected override MemoryAccount? TryReserveCore(long bytes)
+    {
+        lock (_memory) return Closed ? Own : MemoryAccount.TryReserve(Chain, bytes);
+    }
+
+    public override bool IsClosed => Closed;
+
+    public override void ReleaseMemory(long bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        lock (_memory)
+        {
+            if (!Closed) MemoryAccount.Release(Chain, bytes);
+        }
+    }
 }
 
 /// <summary>
@@ -103,7 +149,7 @@ internal sealed class StreamScope : ResourceScope, IYamuxStreamResources
     public ConnectionScope Connection { get; }
     public bool Inbound { get; }
     public ProtocolScope? Protocol { get; private set; }
-    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+    public override bool IsClosed => Volatile.Read(ref _closed) != 0;
 
     /// <summary>Charges <paramref name="protocol"/> from now on, for what the stream holds already too (called under the manager's lock).</summary>
     public void SetProtocol(ProtocolScope protocol)
@@ -123,6 +169,7 @@ internal sealed class StreamScope : ResourceScope, IYamuxStreamResources
     {
         lock (_memory) return IsClosed ? Own : MemoryAccount.TryReserve(Chain, bytes);
     }
+
 
     public override void ReleaseMemory(long bytes)
     {
