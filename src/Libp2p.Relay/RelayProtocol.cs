@@ -14,6 +14,12 @@ public static class RelayProtocol
     /// addresses fits with room to spare; anything longer is refused before a buffer is taken for it.
     /// </summary>
     public const int MaxMessageSize = 4096;
+
+    /// <summary>
+    /// The relay's service scope in the host's resource manager (go-libp2p's <c>relayv2.ServiceName</c>): each circuit
+    /// reserves its two copy buffers there before it is set up. Its limit: <c>ResourceLimits.Services["libp2p.relay/v2"]</c>.
+    /// </summary>
+    public const string ServiceName = "libp2p.relay/v2";
 }
 
 /// <summary>The status codes of circuit relay v2 (the spec's <c>Status</c> enum, same values).</summary>

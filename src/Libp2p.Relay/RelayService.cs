@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Libp2p.Core;
 using Libp2p.Host;
+using Libp2p.Host.Resources;
 using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Relay.Pb;
@@ -13,7 +14,10 @@ namespace Libp2p.Relay;
 /// (answered with the relay's addresses, a signed voucher and the circuit limit), and others reach them through it:
 /// the relay opens a <c>/stop</c> stream to the target over the target's own connection and copies bytes between the two
 /// streams within the limits of <see cref="RelayServiceOptions"/>. Reservations and circuits over a relayed connection
-/// are refused (no relay chains), as in go-libp2p and js-libp2p. Dispose to stop serving; circuits in flight are reset.
+/// are refused (no relay chains), as in go-libp2p and js-libp2p. Each circuit's copy buffers (2 ×
+/// <see cref="RelayServiceOptions.BufferSize"/>) are reserved in the host's resource manager, in the relay's service
+/// scope (<see cref="RelayProtocol.ServiceName"/>), before the target is asked, as go-libp2p does; refused, the circuit
+/// gets <c>RESOURCE_LIMIT_EXCEEDED</c>. Dispose to stop serving; circuits in flight are reset.
 /// </summary>
 public sealed class RelayService : IAsyncDisposable
 {
@@ -23,6 +27,7 @@ public sealed class RelayService : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ILogger _log;
     private readonly Action<Connection, Exception?> _onClosed;
+    private readonly IResourceScope _memory;
     private long _reservationsAccepted, _reservationsRefused, _circuitsOpened, _circuitsRefused, _circuitsCutByLimit, _bytesRelayed;
     private int _disposed;
 
@@ -35,6 +40,7 @@ public sealed class RelayService : IAsyncDisposable
         _options.Validate();
         _table = new ReservationTable(_options);
         _log = host.Options.LoggerFactory.CreateLogger("Libp2p.Relay");
+        _memory = host.Resources.Service(RelayProtocol.ServiceName);
         _onClosed = (connection, _) => _table.OnConnectionClosed(connection, _host.FindConnection(connection.RemotePeer));
         host.ConnectionClosed += _onClosed;
         host.SetHandler(RelayProtocol.HopProtocolId, HandleHopAsync, _options.MaxHopStreamsPerConnection);
@@ -48,6 +54,9 @@ public sealed class RelayService : IAsyncDisposable
 
     /// <summary>Circuits being relayed now.</summary>
     public int ActiveCircuits => _table.Circuits;
+
+    /// <summary>The relay's service scope in the host's resource manager: the copy buffers of the circuits now.</summary>
+    public IResourceScope Memory => _memory;
 
     /// <summary>Counters since the service started.</summary>
     public RelayServiceStats Stats => new(
@@ -155,8 +164,19 @@ public sealed class RelayService : IAsyncDisposable
             return;
         }
         IDuplexStream? stop = null;
+        long reserved = 0;
         try
         {
+            // The circuit's two copy buffers, before anything is asked of the target (go reserves 2 × its buffer size in
+            // its relay service span). Released once, in the finally, whichever way the circuit ends.
+            long buffers = 2L * _options.BufferSize;
+            if (!_memory.TryReserveMemory(buffers))
+            {
+                await RefuseAsync(ctx, "circuit", RelayStatus.ResourceLimitExceeded,
+                    $"the relay's memory for circuits is full ({_memory.MemoryUsed} of {_memory.MemoryLimit} bytes in {_memory.Name})", ct).ConfigureAwait(false);
+                return;
+            }
+            reserved = buffers;
             using (var deadline = new Deadline(_options.HandshakeTimeout, _host.TimeProvider, ct))
             {
                 string? failure = null;
@@ -196,6 +216,7 @@ public sealed class RelayService : IAsyncDisposable
         }
         finally
         {
+            if (reserved > 0) _memory.ReleaseMemory(reserved);
             _table.CloseCircuit(source, target);
             if (stop is not null) await stop.DisposeAsync().ConfigureAwait(false);
         }

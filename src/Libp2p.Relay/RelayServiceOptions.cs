@@ -9,7 +9,10 @@ namespace Libp2p.Relay;
 /// reservation lasts an hour, each circuit two minutes and 128 KiB each way — enough to coordinate a hole punch or
 /// exchange small messages, not to carry bulk data on someone else's bandwidth. Every count is bounded, so no peer can
 /// make the relay hold unbounded reservations, circuits or buffers: a relay holds at most
-/// <see cref="MaxCircuits"/> × 2 × <see cref="BufferSize"/> bytes of relay buffers, and only while data is moving.
+/// <see cref="MaxCircuits"/> × 2 × <see cref="BufferSize"/> bytes of relay buffers (8 MiB by default), and only while
+/// data is moving. Those buffers are also reserved, per circuit, in the host's resource manager (the service scope
+/// <see cref="RelayProtocol.ServiceName"/>, limited by <c>ResourceLimits.Services</c> or <c>MemoryPerService</c>, and the
+/// node's <c>Memory</c>): a circuit that does not fit gets <c>RESOURCE_LIMIT_EXCEEDED</c>.
 /// </summary>
 public sealed class RelayServiceOptions
 {
