@@ -2,7 +2,10 @@ namespace Libp2p.Daemon;
 
 /// <summary>
 /// The daemon's limits. Everything a control client can make the daemon hold is bounded here; what the client sees
-/// at a limit is an ERROR response (or, for an inbound stream, the remote peer sees the stream reset).
+/// at a limit is an ERROR response (or, for an inbound stream, the remote peer sees the stream reset). The client is
+/// the node's owner: it is bounded by these counts, not charged. What a remote peer makes the daemon hold is charged to
+/// the host's resource manager: a pipe's buffers to the libp2p stream's scope, a subscription's waiting messages to
+/// pubsub's service scope (docs/limits.md).
 /// </summary>
 public sealed class DaemonOptions
 {
@@ -42,6 +45,9 @@ public sealed class DaemonOptions
     /// <summary>Time to connect to a client's stream-handler address (js's daemon-server uses 10 s).</summary>
     public TimeSpan HandlerDialTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Size of the buffer a pipe direction rents while bytes are flowing.</summary>
+    /// <summary>
+    /// Size of the buffer a pipe direction rents while bytes are flowing, reserved first in the libp2p stream's resource
+    /// scope (refused: the pipe is aborted, the peer's stream reset).
+    /// </summary>
     public int PipeBufferSize { get; set; } = 64 * 1024;
 }

@@ -2,6 +2,7 @@ using Libp2p.Core;
 using Libp2p.Daemon.Control;
 using Libp2p.Daemon.Requests;
 using Libp2p.Host;
+using Libp2p.Host.Resources;
 using Libp2p.Identity;
 using Libp2p.Multiformats;
 
@@ -59,13 +60,20 @@ public sealed partial class P2pDaemon
 
     internal void ExitPipe() => Interlocked.Decrement(ref _pipes);
 
-    /// <summary>Pipes a client socket and a libp2p stream until both directions ended; a failure aborts both and is only logged.</summary>
-    internal async Task PipeAsync(IDuplexStream client, IDuplexStream stream, string protocol, CancellationToken ct)
+    /// <summary>
+    /// Pipes a client socket and a libp2p stream until both directions ended; a failure aborts both and is only logged.
+    /// The buffers of both directions are charged to the libp2p stream's scope (<paramref name="memory"/>): each exists
+    /// because of that stream (its peer's bytes waiting for the client, or the client's bytes waiting for a peer that
+    /// does not read), so its peer's limits and the node's bound what pipes hold. Over them the pipe is aborted (the
+    /// peer sees a reset, the client its connection closed). The control client itself is the node's owner: it is
+    /// bounded by counts (<see cref="DaemonOptions"/>), not charged.
+    /// </summary>
+    internal async Task PipeAsync(IDuplexStream client, IDuplexStream stream, IResourceScope? memory, string protocol, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, _shutdown.Token);
         try
         {
-            await StreamPipe.RunAsync(client, stream, Options.PipeBufferSize, stop.Token).ConfigureAwait(false);
+            await StreamPipe.RunAsync(client, stream, Options.PipeBufferSize, memory, stop.Token).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -137,7 +145,7 @@ public sealed partial class P2pDaemon
             await using (client.ConfigureAwait(false))
             {
                 await client.WriteAsync(ControlCodec.Frame(Responses.StreamInfo(context.Connection, context.Protocol)), stop.Token).ConfigureAwait(false);
-                await PipeAsync(client, context.Stream, context.Protocol, stop.Token).ConfigureAwait(false);
+                await PipeAsync(client, context.Stream, context.Resources, context.Protocol, stop.Token).ConfigureAwait(false);
             }
         }
         finally

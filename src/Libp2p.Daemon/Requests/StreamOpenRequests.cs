@@ -35,7 +35,7 @@ internal sealed class StreamOpenRequests : IRequestFamily
                 response.StreamInfo = Responses.StreamInfo(connection, protocol);
                 await session.Control.WriteAsync(response, ct).ConfigureAwait(false);
                 session.HandOver();
-                await daemon.PipeAsync(session.Control.Stream, stream, protocol, ct).ConfigureAwait(false);
+                await daemon.PipeAsync(session.Control.Stream, stream, (stream as Host.IScopedStream)?.Resources, protocol, ct).ConfigureAwait(false);
             }
             return RequestOutcome.Finished;
         }

@@ -76,9 +76,13 @@ internal sealed class DaemonHarness : IAsyncDisposable
     public InMemoryControlEndpoint Endpoint { get; }
     public P2pDaemon Daemon { get; }
 
-    public static async Task<DaemonHarness> StartAsync(Action<DaemonOptions>? configure = null)
+    public static async Task<DaemonHarness> StartAsync(Action<DaemonOptions>? configure = null, Action<HostOptions>? configureA = null)
     {
-        var (a, _) = await Hosts.CreateListeningAsync(o => o.IdleTimeout = null);
+        var (a, _) = await Hosts.CreateListeningAsync(o =>
+        {
+            o.IdleTimeout = null;
+            configureA?.Invoke(o);
+        });
         var (b, bAddress) = await Hosts.CreateListeningAsync(o => o.IdleTimeout = null);
         b.SetHandler(EchoProtocol.ProtocolId, (ctx, ct) => EchoProtocol.HandleAsync(ctx.Stream, ct));
         var options = new DaemonOptions();

@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Libp2p.Daemon.Pb;
+using Libp2p.Host.Resources;
 using Libp2p.Multiformats;
 using Libp2p.Protocols.Echo;
 
@@ -96,6 +97,36 @@ public class DaemonLimitTests
         Assert.Equal(Response.Types.Type.Ok, (await client.RequestAsync(Register("/a/1", 2000))).Type);
         Assert.Equal(Multiaddr.Parse("/ip4/127.0.0.1/tcp/2000"), Assert.Single(h.Daemon.StreamHandlers).Value);
         Assert.DoesNotContain("/b/1", h.A.Protocols);
+    }
+
+    [Fact]
+    public async Task APipeWhoseBufferDoesNotFitTheRemoteStreamsMemoryIsAbortedAndTheRemoteSeesAReset()
+    {
+        // A pipe's buffers are charged to the remote peer's stream: here its protocol may hold less than one (64 KiB).
+        await using var h = await DaemonHarness.StartAsync(configureA: o => o.Limits.Protocols["/test/1.0.0"] = new ProtocolLimits(64, 64, 32 * 1024));
+        var register = new Request
+        {
+            Type = Request.Types.Type.StreamHandler,
+            StreamHandler = new StreamHandlerRequest { Addr = ByteString.CopyFrom(Multiaddr.Parse("/ip4/127.0.0.1/tcp/5555").ToBytes()), Proto = { "/test/1.0.0" } },
+        };
+        Assert.Equal(Response.Types.Type.Ok, (await h.Connect().RequestAsync(register)).Type);
+        var toA = await h.B.DialAsync(h.A.ListenAddresses[0]).AsTask().WaitAsync(DaemonHarness.Timeout);
+        var remote = await toA.OpenStreamAsync("/test/1.0.0").AsTask().WaitAsync(DaemonHarness.Timeout);
+        var (_, clientEnd) = await h.Endpoint.Dialed.Reader.ReadAsync().AsTask().WaitAsync(DaemonHarness.Timeout);
+        var handler = new ControlClient(clientEnd);
+        await handler.ReadAsync(StreamInfo.Parser);
+
+        await remote.WriteAsync("ping"u8.ToArray());
+
+        // The reservation is refused before a buffer is rented: the pipe is aborted, nothing reaches the client.
+        var reset = await Record.ExceptionAsync(() => new ControlClient(remote).ReadToEndAsync());
+        Assert.NotNull(reset);
+        Assert.IsNotType<TimeoutException>(reset); // the stream was reset, not left waiting
+        byte[] reached = [];
+        try { reached = await handler.ReadToEndAsync(); }
+        catch (Exception e) when (e is not TimeoutException) { } // aborted
+        Assert.Empty(reached);
+        Assert.True(h.A.Resources.Refusals > 0);
     }
 
     [Fact]
