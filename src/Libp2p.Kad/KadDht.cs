@@ -42,8 +42,10 @@ public sealed partial class KadDht : IAsyncDisposable
         _log = host.Options.LoggerFactory.CreateLogger("Libp2p.Kad");
         _rpc = new KadRpc(host, options.ProtocolId, options.MaxMessageSize, options.RequestTimeout);
         _validation = new RecordValidation(options.Validators, Time);
-        _records = new RecordStore(options.Records, Time);
-        _providers = new ProviderStore(options.Providers, Time);
+        // What peers store here outlives their connections: it is charged to the DHT's service scope, not to them.
+        Memory = host.Resources.Service(ServiceName);
+        _records = new RecordStore(options.Records, Time, Memory);
+        _providers = new ProviderStore(options.Providers, Time, Memory);
         _latency = new LatencyWindow(options.MinStallTimeout, options.StallTimeout);
         RoutingTable = new RoutingTable(host.PeerId, options.BucketSize,
             new DiversityFilter(options.MaxPeersPerIpGroupPerBucket, options.MaxPeersPerIpGroupInTable), Time);
@@ -55,6 +57,16 @@ public sealed partial class KadDht : IAsyncDisposable
         if (options.EnablePeriodicRefresh)
             _ = RefreshPeriodicallyAsync();
     }
+
+    /// <summary>
+    /// The DHT's service scope in the host's resource manager (<c>ResourceLimits.Services["libp2p.dht"]</c>): records and
+    /// provider records held for others are reserved there; one that does not fit is not stored (PUT_VALUE: the stream
+    /// is reset; ADD_PROVIDER: skipped), and the refusal is counted and logged by the host.
+    /// </summary>
+    public const string ServiceName = "libp2p.dht";
+
+    /// <summary>The DHT's service scope: the bytes of the records and provider records held now.</summary>
+    public Libp2p.Host.Resources.IResourceScope Memory { get; }
 
     public KadOptions Options { get; }
     public KadMode Mode => Options.Mode;
@@ -186,6 +198,8 @@ public sealed partial class KadDht : IAsyncDisposable
         _shutdown.Cancel();
         _host.PeerIdentified -= OnPeerIdentified;
         if (Options.Mode == KadMode.Server) _host.RemoveHandler(Options.ProtocolId);
+        _records.Clear();
+        _providers.Clear();
         // _shutdown is not disposed: requests and timers still winding down read its token.
         return ValueTask.CompletedTask;
     }

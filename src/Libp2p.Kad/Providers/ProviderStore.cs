@@ -1,3 +1,4 @@
+using Libp2p.Host.Resources;
 using Libp2p.Identity;
 
 namespace Libp2p.Kad.Providers;
@@ -5,13 +6,25 @@ namespace Libp2p.Kad.Providers;
 /// <summary>
 /// Who provides which key, bounded by <see cref="ProviderStoreLimits"/> (total, per providing peer, per key), each
 /// record expiring <see cref="ProviderStoreLimits.Ttl"/> after it was last added. Expired records are skipped when
-/// read and dropped by <see cref="Sweep"/> (run hourly, as the spec allows). Thread-safe.
+/// read and dropped by <see cref="Sweep"/> (run hourly, as the spec allows). Each record's bytes (<see cref="Cost"/>)
+/// are reserved in <c>memory</c> (the DHT's service scope in the host's resource manager) before it is added and
+/// released when it is dropped: a record that does not fit is not added. Thread-safe.
 /// </summary>
-internal sealed class ProviderStore(ProviderStoreLimits limits, TimeProvider time)
+internal sealed class ProviderStore(ProviderStoreLimits limits, TimeProvider time, IResourceScope? memory = null)
 {
+    /// <summary>What one record holds beyond its key: the provider's id and expiry, dictionary entries, the per-peer count.</summary>
+    public const int Overhead = 128;
+
     private readonly Dictionary<byte[], Dictionary<PeerId, DateTimeOffset>> _byKey = new(ByteKeyComparer.Instance);
     private readonly Dictionary<PeerId, int> _perPeer = new();
     private int _count;
+    private long _reserved;
+
+    /// <summary>The bytes one record under a key of this length is charged (the key counted per record: an upper bound).</summary>
+    public static long Cost(int keyLength) => keyLength + Overhead;
+
+    /// <summary>Bytes reserved for the records held now.</summary>
+    public long ReservedMemory { get { lock (_byKey) return _reserved; } }
 
     public int Count { get { lock (_byKey) return _count; } }
 
@@ -33,7 +46,12 @@ internal sealed class ProviderStore(ProviderStoreLimits limits, TimeProvider tim
             {
                 DropExpiredLocked(key, providers);
                 if (providers.Count >= limits.MaxProvidersPerKey) return $"the key has {limits.MaxProvidersPerKey} providers already";
+                if (providers.Count == 0) providers = null; // all expired: the key's entry is gone, a new one is made below
             }
+            long cost = Cost(key.Length);
+            if (memory is not null && !memory.TryReserveMemory(cost))
+                return $"the DHT's memory is full ({memory.MemoryUsed} of {memory.MemoryLimit} bytes in {memory.Name})";
+            _reserved += cost;
             if (providers is null) _byKey[key] = providers = new Dictionary<PeerId, DateTimeOffset>();
             providers[provider] = expiry;
             _perPeer[provider] = _perPeer.GetValueOrDefault(provider) + 1;
@@ -63,14 +81,27 @@ internal sealed class ProviderStore(ProviderStoreLimits limits, TimeProvider tim
         }
     }
 
-    private void DropExpiredLocked(byte[] key, Dictionary<PeerId, DateTimeOffset> providers)
+    /// <summary>Drops every record (the DHT is disposed): their memory returns.</summary>
+    public void Clear()
     {
-        var now = time.GetUtcNow();
+        lock (_byKey)
+        {
+            foreach (var (key, providers) in _byKey.ToList()) DropExpiredLocked(key, providers, DateTimeOffset.MaxValue);
+        }
+    }
+
+    private void DropExpiredLocked(byte[] key, Dictionary<PeerId, DateTimeOffset> providers) => DropExpiredLocked(key, providers, time.GetUtcNow());
+
+    private void DropExpiredLocked(byte[] key, Dictionary<PeerId, DateTimeOffset> providers, DateTimeOffset now)
+    {
         foreach (var (peer, expiry) in providers.ToList())
         {
             if (expiry > now) continue;
             providers.Remove(peer);
             _count--;
+            long cost = Cost(key.Length);
+            _reserved -= cost;
+            memory?.ReleaseMemory(cost);
             if (_perPeer.TryGetValue(peer, out int n))
             {
                 if (n <= 1) _perPeer.Remove(peer);
