@@ -110,11 +110,15 @@ public sealed partial class PubSub
                 _router.OnRejected(message, RejectReason.InvalidSignature);
                 return;
             }
-            if (!_state.Seen.Add(message.Id))
+            switch (_state.Seen.TryAdd(message.Id))
             {
-                Stats.Duplicates++;
-                _router.OnDuplicate(peer, message.Topic, message.Id);
-                return;
+                case Caches.SeenResult.Duplicate:
+                    Stats.Duplicates++;
+                    _router.OnDuplicate(peer, message.Topic, message.Id);
+                    return;
+                case Caches.SeenResult.NoMemory:
+                    Stats.DroppedForMemory++;
+                    return;
             }
             _router.OnValidating(message);
             _validators.TryGetValue(message.Topic, out validators);
@@ -125,8 +129,13 @@ public sealed partial class PubSub
             switch (result)
             {
                 case ValidationResult.Accept:
+                    if (!_router.OnDelivered(message))
+                    {
+                        // The node cannot hold it (pubsub's memory is full): neither forwarded nor delivered.
+                        Stats.DroppedForMemory++;
+                        break;
+                    }
                     Stats.MessagesDelivered++;
-                    _router.OnDelivered(message);
                     DeliverLocally(message);
                     break;
                 case ValidationResult.Reject:
@@ -249,10 +258,20 @@ public sealed partial class PubSub
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed != 0, this);
-            if (!_state.Seen.Add(message.Id))
-                throw new PubSubPublishException($"A message with id {message.Id} was published or seen already (the message-id function maps both to one id).");
+            switch (_state.Seen.TryAdd(message.Id))
+            {
+                case Caches.SeenResult.Duplicate:
+                    throw new PubSubPublishException($"A message with id {message.Id} was published or seen already (the message-id function maps both to one id).");
+                case Caches.SeenResult.NoMemory:
+                    Stats.DroppedForMemory++;
+                    throw new PubSubPublishException($"The node cannot hold the message: {_memory.Name} is at its memory limit ({_memory.MemoryLimit} bytes).");
+            }
+            if (!_router.Publish(message))
+            {
+                Stats.DroppedForMemory++;
+                throw new PubSubPublishException($"The node cannot hold the message: {_memory.Name} is at its memory limit ({_memory.MemoryLimit} bytes).");
+            }
             Stats.Published++;
-            _router.Publish(message);
             if (_options.DeliverOwnMessages) DeliverLocally(message);
         }
         return message;

@@ -160,7 +160,8 @@ public sealed partial class PubSub
     {
         var id = connection.RemotePeer;
         if (_state.Peers.TryGetValue(id, out var existing)) return existing;
-        var queue = new PeerOutboundQueue(_options.MaxQueuedBytesPerPeer, _options.MaxQueuedControlFramesPerPeer, _options.MaxMessageSize, Stats);
+        // What waits for this peer is charged to its connection (so to it, its address and the node).
+        var queue = new PeerOutboundQueue(_options.MaxQueuedBytesPerPeer, _options.MaxQueuedControlFramesPerPeer, _options.MaxMessageSize, Stats, connection.Resources);
         var peer = new PubSubPeer(id, protocol, connection.Direction == ConnectionDirection.Outbound, IpOf(connection.RemoteAddress), queue);
         var link = new PeerLink(connection, queue);
         queue.Overflowed = () => OnControlOverflow(id, link);

@@ -1,4 +1,5 @@
 using Libp2p.Host;
+using Libp2p.Host.Resources;
 using Libp2p.Identity;
 using Libp2p.PubSub.Routing;
 using Libp2p.PubSub.Scoring;
@@ -10,10 +11,20 @@ namespace Libp2p.PubSub;
 /// Publish/subscribe on a <see cref="Libp2pHost"/>: floodsub or gossipsub v1.2 (with v1.1 scoring), one long-lived
 /// stream each way per peer, started on every connection. <see cref="SubscribeAsync"/> gives the messages of a topic;
 /// <see cref="PublishAsync"/> sends one. Built only on the host's public API; no thread of its own (the heartbeat is
-/// a timer on the host's clock).
+/// a timer on the host's clock). What peers make it hold is charged to the host's resource manager: the seen cache,
+/// the message cache and the subscriptions' buffers to pubsub's service scope (<see cref="ServiceName"/>), each peer's
+/// outbound queue to that peer's connection.
 /// </summary>
 public sealed partial class PubSub : IAsyncDisposable
 {
+    /// <summary>
+    /// Pubsub's service scope in the host's resource manager (<c>ResourceLimits.Services["libp2p.pubsub"]</c>): the seen
+    /// ids, the message cache and the messages waiting in subscriptions. A message that does not fit is dropped (counted
+    /// in <see cref="PubSubStats.DroppedForMemory"/> or <see cref="Subscription.Dropped"/>; the refusal is counted and
+    /// logged by the host).
+    /// </summary>
+    public const string ServiceName = "libp2p.pubsub";
+
     private readonly Libp2pHost _host;
     private readonly PubSubOptions _options;
     private readonly Lock _gate = new();
@@ -24,6 +35,7 @@ public sealed partial class PubSub : IAsyncDisposable
     private readonly Dictionary<string, MessageValidator[]> _validators = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ILogger _log;
+    private readonly IResourceScope _memory;
     private int _disposed;
 
     public PubSub(Libp2pHost host, PubSubOptions? options = null)
@@ -33,7 +45,8 @@ public sealed partial class PubSub : IAsyncDisposable
         _options = options ?? new PubSubOptions();
         _options.Validate();
         _log = host.Options.LoggerFactory.CreateLogger("Libp2p.PubSub");
-        _state = new RouterState(host.PeerId, _options, host.TimeProvider) { ConnectToPeer = ConnectToExchangedPeer };
+        _memory = host.Resources.Service(ServiceName);
+        _state = new RouterState(host.PeerId, _options, host.TimeProvider, _memory) { ConnectToPeer = ConnectToExchangedPeer };
         _router = _options.Router == PubSubRouterKind.GossipSub ? new GossipSubRouter(_state) : new FloodSubRouter(_state);
         _messageId = _options.MessageId ?? (_options.SignaturePolicy == SignaturePolicy.StrictSign
             ? MessageIdFunctions.FromAndSeqno : MessageIdFunctions.ContentHash);
@@ -48,6 +61,9 @@ public sealed partial class PubSub : IAsyncDisposable
     }
 
     public Libp2pHost Host => _host;
+
+    /// <summary>Pubsub's service scope: the bytes of the seen ids, cached messages and messages waiting in subscriptions now.</summary>
+    public IResourceScope Memory => _memory;
 
     public PubSubRouterKind Router => _options.Router;
 
@@ -134,7 +150,7 @@ public sealed partial class PubSub : IAsyncDisposable
     {
         CheckTopic(topic);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        var subscription = new Subscription(this, topic, _options.SubscriptionBufferSize);
+        var subscription = new Subscription(this, topic, _options.SubscriptionBufferSize, _memory);
         lock (_gate)
         {
             if (!_subscriptions.TryGetValue(topic, out var list)) _subscriptions[topic] = list = [];
@@ -235,6 +251,9 @@ public sealed partial class PubSub : IAsyncDisposable
             subscriptions = [.. _subscriptions.Values.SelectMany(s => s)];
             _subscriptions.Clear();
             _state.MySubscriptions.Clear();
+            // What the caches hold returns to the host's resource manager (the node's memory stays counted right).
+            _router.Clear();
+            _state.Seen.Clear();
         }
         foreach (var s in subscriptions) s.Complete();
         _shutdown.Cancel();
@@ -259,6 +278,12 @@ public sealed class PubSubStats
     public long Graylisted;
     public long Published;
     public long ProtocolErrors;
+
+    /// <summary>
+    /// Messages dropped because the node could not hold them: pubsub's service scope (or the node's memory) refused the
+    /// seen id or the message cache entry. Such a message is neither delivered nor forwarded; a publish fails.
+    /// </summary>
+    public long DroppedForMemory;
 
     /// <summary>Bytes written to all peers' pubsub streams.</summary>
     public long BytesSent => Interlocked.Read(ref _bytesSent);

@@ -50,5 +50,8 @@ public sealed class PubSubMessage
     /// <summary>The protobuf <c>Message</c> exactly as it travels (forwarded without re-encoding).</summary>
     internal byte[] Wire { get; }
 
+    /// <summary>What holding this message costs, as charged to the resource manager: its wire form, its data and the objects around them.</summary>
+    internal long MemoryCost => Wire.Length + Data.Length + 256;
+
     public override string ToString() => $"{Topic} {Id} from {From?.ToString() ?? "(unsigned)"} via {ReceivedFrom} ({Data.Length} B)";
 }

@@ -18,19 +18,21 @@ internal sealed class FloodSubRouter(RouterState state) : IPubSubRouter
     public void HandleControl(PubSubPeer peer, ControlMessage control) { }
     public void OnValidating(PubSubMessage message) { }
     public void OnDuplicate(PubSubPeer from, string topic, MessageId id) { }
-    public void OnDelivered(PubSubMessage message) => Publish(message);
+    public bool OnDelivered(PubSubMessage message) => Publish(message);
     public void OnRejected(PubSubMessage message, RejectReason reason) { }
     public void Join(string topic) { }
     public void Leave(string topic) { }
     public void Heartbeat() { }
     public void OnSlowPeer(PubSubPeer peer) { }
+    public void Clear() { } // floodsub caches nothing
 
-    public void Publish(PubSubMessage message)
+    public bool Publish(PubSubMessage message)
     {
         foreach (var peer in state.PeersIn(message.Topic))
         {
             if (peer.Id == message.ReceivedFrom || peer.Id == message.From) continue;
             peer.Outbound.TrySendMessage(message); // a full queue drops it: floodsub has nothing better to offer
         }
+        return true;
     }
 }

@@ -35,7 +35,7 @@ internal sealed partial class GossipSubRouter : IPubSubRouter
         _state = state;
         _o = state.Options.GossipSub;
         _t = state.Options.Thresholds;
-        _cache = new MessageCache(_o.HistoryGossip, _o.HistoryLength);
+        _cache = new MessageCache(_o.HistoryGossip, _o.HistoryLength, state.Memory);
         _backoffs = new Backoffs(state.Time);
         _promises = new GossipPromises(state.Time, _o.IWantFollowupTime);
     }
@@ -79,11 +79,11 @@ internal sealed partial class GossipSubRouter : IPubSubRouter
 
     public void OnDuplicate(PubSubPeer from, string topic, MessageId id) => Score?.DuplicateMessage(from.Id, topic, id);
 
-    public void OnDelivered(PubSubMessage message)
+    public bool OnDelivered(PubSubMessage message)
     {
         _promises.Fulfill(message.Id);
         Score?.DeliverMessage(message);
-        Publish(message);
+        return Publish(message);
     }
 
     public void OnRejected(PubSubMessage message, RejectReason reason)
@@ -93,11 +93,14 @@ internal sealed partial class GossipSubRouter : IPubSubRouter
         Score?.RejectMessage(message, reason);
     }
 
-    public void Publish(PubSubMessage message)
+    public void Clear() => _cache.Clear();
+
+    public bool Publish(PubSubMessage message)
     {
-        _cache.Put(message);
+        // Cached first (IWANT answers come from here): a message the node cannot hold is neither cached nor sent.
+        if (!_cache.Put(message)) return false;
         string topic = message.Topic;
-        if (!_state.TopicPeers.TryGetValue(topic, out var topicPeers) || topicPeers.Count == 0) return;
+        if (!_state.TopicPeers.TryGetValue(topic, out var topicPeers) || topicPeers.Count == 0) return true;
         var to = new HashSet<PeerId>();
         bool own = message.ReceivedFrom == _state.Self;
         if (own && _o.FloodPublish)
@@ -130,6 +133,7 @@ internal sealed partial class GossipSubRouter : IPubSubRouter
             if (peer.DontWant.ContainsKey(message.Id)) continue;
             if (!peer.Outbound.TrySendMessage(message)) OnSlowPeer(peer);
         }
+        return true;
     }
 
     public void Join(string topic)

@@ -29,13 +29,19 @@ internal interface IPubSubRouter
     /// <summary>A message we had already seen arrived again from <paramref name="from"/>.</summary>
     void OnDuplicate(PubSubPeer from, string topic, MessageId id);
 
-    /// <summary>A message passed validation: it is forwarded.</summary>
-    void OnDelivered(PubSubMessage message);
+    /// <summary>A message passed validation: it is forwarded; false when it could not be held (its memory was refused) and was not.</summary>
+    bool OnDelivered(PubSubMessage message);
 
     void OnRejected(PubSubMessage message, RejectReason reason);
 
-    /// <summary>Sends a message we published (<c>ReceivedFrom</c> is us) or forwards one we accepted.</summary>
-    void Publish(PubSubMessage message);
+    /// <summary>
+    /// Sends a message we published (<c>ReceivedFrom</c> is us) or forwards one we accepted; false when the router could
+    /// not hold it (gossipsub's message cache was refused its memory) and sent nothing.
+    /// </summary>
+    bool Publish(PubSubMessage message);
+
+    /// <summary>Drops what the router caches (the node is disposed), returning its memory.</summary>
+    void Clear();
 
     void Join(string topic);
     void Leave(string topic);

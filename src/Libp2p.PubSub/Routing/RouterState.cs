@@ -1,3 +1,4 @@
+using Libp2p.Host.Resources;
 using Libp2p.Identity;
 using Libp2p.PubSub.Caches;
 using Libp2p.PubSub.Scoring;
@@ -11,18 +12,22 @@ namespace Libp2p.PubSub.Routing;
 /// </summary>
 internal sealed class RouterState
 {
-    public RouterState(PeerId self, PubSubOptions options, TimeProvider time)
+    public RouterState(PeerId self, PubSubOptions options, TimeProvider time, IResourceScope? memory = null)
     {
         Self = self;
         Options = options;
         Time = time;
+        Memory = memory;
         Random = options.Random ?? new Random();
-        Seen = new SeenCache(time, options.SeenTtl, options.MaxSeenMessages);
+        Seen = new SeenCache(time, options.SeenTtl, options.MaxSeenMessages, memory);
         if (options.Router == PubSubRouterKind.GossipSub && options.Score is { } score)
             Score = new PeerScore(score, time, options.SeenTtl, options.MaxSeenMessages);
     }
 
     public PeerId Self { get; }
+
+    /// <summary>Pubsub's service scope in the host's resource manager (null in router tests): the caches reserve there.</summary>
+    public IResourceScope? Memory { get; }
     public PubSubOptions Options { get; }
     public TimeProvider Time { get; }
     public Random Random { get; }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Libp2p.Core;
+using Libp2p.Host.Resources;
 using Libp2p.PubSub.Pb;
 using Libp2p.PubSub.Routing;
 
@@ -10,7 +11,10 @@ namespace Libp2p.PubSub.Wire;
 /// (subscriptions, GRAFT/PRUNE/IHAVE/IWANT/IDONTWANT) go first and are bounded by count — past the bound the peer
 /// is broken and its stream is reset; messages are bounded by bytes — past the bound a message is refused and the
 /// router treats the peer as slow (prunes it). Frames are encoded when queued, so the caller's objects can be reused.
-/// Frames queued before the stream is open wait (within the same bounds).
+/// Frames queued before the stream is open wait (within the same bounds). Every queued frame's bytes are reserved in
+/// <c>memory</c> (the peer's connection scope: charged to the connection, the peer, its address and the node) and
+/// released when the frame leaves the queue for the stream, or when the queue is closed: a message that does not fit
+/// is refused like one past the byte bound (the peer is treated as slow), a control frame is dropped.
 /// </summary>
 internal sealed class PeerOutboundQueue : IPeerOutbound
 {
@@ -21,16 +25,19 @@ internal sealed class PeerOutboundQueue : IPeerOutbound
     private readonly int _maxDataBytes;
     private readonly int _maxControlFrames;
     private readonly int _maxFrameSize;
+    private readonly IResourceScope? _memory;
     private long _dataBytes;
+    private long _reserved;
     private TaskCompletionSource? _wake;
     private bool _closed;
     private bool _completing;
 
     private readonly PubSubStats? _stats;
 
-    public PeerOutboundQueue(int maxDataBytes, int maxControlFrames, int maxFrameSize, PubSubStats? stats = null)
+    public PeerOutboundQueue(int maxDataBytes, int maxControlFrames, int maxFrameSize, PubSubStats? stats = null, IResourceScope? memory = null)
     {
         _stats = stats;
+        _memory = memory;
         _maxDataBytes = maxDataBytes;
         _maxControlFrames = maxControlFrames;
         _maxFrameSize = maxFrameSize;
@@ -41,6 +48,9 @@ internal sealed class PeerOutboundQueue : IPeerOutbound
 
     /// <summary>Bytes of messages waiting.</summary>
     public long QueuedBytes { get { lock (_lock) return _dataBytes; } }
+
+    /// <summary>Bytes reserved in the resource manager for the frames waiting now.</summary>
+    public long ReservedMemory { get { lock (_lock) return _reserved; } }
 
     /// <summary>Nothing is waiting and nothing is being written.</summary>
     public bool IsEmpty { get { lock (_lock) return _control.Count == 0 && _data.Count == 0 && !_writing; } }
@@ -64,6 +74,7 @@ internal sealed class PeerOutboundQueue : IPeerOutbound
             if (_control.Count >= _maxControlFrames) overflow = true;
             else
             {
+                if (!TryReserveLocked(frame.Length)) return false; // the node cannot hold it: dropped, the peer stays
                 _control.Enqueue(frame);
                 WakeLocked();
             }
@@ -78,7 +89,7 @@ internal sealed class PeerOutboundQueue : IPeerOutbound
         lock (_lock)
         {
             if (_closed || _completing) return false;
-            if (_dataBytes + size > _maxDataBytes)
+            if (_dataBytes + size > _maxDataBytes || !TryReserveLocked(size))
             {
                 Dropped++;
                 return false;
@@ -88,11 +99,25 @@ internal sealed class PeerOutboundQueue : IPeerOutbound
         var frame = RpcFrames.EncodeMessage(message.Wire);
         lock (_lock)
         {
-            if (_closed) { _dataBytes -= size; return false; }
+            // Close ran between the two locks: it reset the counts and released everything reserved, this frame's too.
+            if (_closed) return false;
             _data.Enqueue(frame);
             WakeLocked();
         }
         return true;
+    }
+
+    private bool TryReserveLocked(long bytes)
+    {
+        if (_memory is not null && !_memory.TryReserveMemory(bytes)) return false;
+        _reserved += bytes;
+        return true;
+    }
+
+    private void ReleaseLocked(long bytes)
+    {
+        _reserved -= bytes;
+        _memory?.ReleaseMemory(bytes);
     }
 
     private void WakeLocked()
@@ -121,6 +146,7 @@ internal sealed class PeerOutboundQueue : IPeerOutbound
             _control.Clear();
             _data.Clear();
             _dataBytes = 0;
+            ReleaseLocked(_reserved);
             WakeLocked();
         }
     }
@@ -138,6 +164,8 @@ internal sealed class PeerOutboundQueue : IPeerOutbound
                 long bytes = 0;
                 while (bytes < CoalesceBytes && _control.TryDequeue(out var f)) { batch.Add(f); bytes += f.Length; }
                 while (bytes < CoalesceBytes && _data.TryDequeue(out var f)) { batch.Add(f); bytes += f.Length; _dataBytes -= f.Length; }
+                // Out of the queue: the batch in flight is bounded by CoalesceBytes, not charged.
+                if (bytes > 0) ReleaseLocked(bytes);
                 _writing = batch.Count > 0;
                 if (batch.Count == 0 && _completing) return;
                 if (batch.Count == 0)
