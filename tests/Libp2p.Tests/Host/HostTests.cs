@@ -214,6 +214,9 @@ public class HostTests
         await using var second = Hosts.Create();
         await first.DialAsync(addr).AsTask().WaitAsync(T);
         await Assert.ThrowsAnyAsync<Exception>(() => second.DialAsync(addr).AsTask().WaitAsync(T));
+        // The dialer is done before the server has finished its side of the handshake: wait for the server to count it.
+        using var cts = new CancellationTokenSource(T);
+        while (server.ConnectionCount == 0) await Task.Delay(10, cts.Token);
         Assert.Equal(1, server.ConnectionCount);
     }
 
