@@ -38,6 +38,9 @@ public sealed partial class PubSub : IAsyncDisposable
     private readonly IResourceScope _memory;
     private int _disposed;
 
+    /// <summary>Starts pubsub on <paramref name="host"/>: serves the router's protocols and opens a pubsub stream on every connection to a peer that speaks one.</summary>
+    /// <param name="host">The host to run on (its handlers, connections and peer store).</param>
+    /// <param name="options">The router, signature policy, parameters and limits (defaults when null).</param>
     public PubSub(Libp2pHost host, PubSubOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(host);
@@ -60,13 +63,16 @@ public sealed partial class PubSub : IAsyncDisposable
         _ = HeartbeatLoopAsync();
     }
 
+    /// <summary>The host this node runs on.</summary>
     public Libp2pHost Host => _host;
 
     /// <summary>Pubsub's service scope: the bytes of the seen ids, cached messages and messages waiting in subscriptions now.</summary>
     public IResourceScope Memory => _memory;
 
+    /// <summary>The router in use.</summary>
     public PubSubRouterKind Router => _options.Router;
 
+    /// <summary>The options the node was created with.</summary>
     public PubSubOptions Options => _options;
 
     /// <summary>A peer subscribed to or left a topic (raised synchronously; keep handlers short).</summary>
@@ -130,6 +136,7 @@ public sealed partial class PubSub : IAsyncDisposable
             _validators[topic] = _validators.TryGetValue(topic, out var existing) ? [.. existing, validator] : [validator];
     }
 
+    /// <summary>Stops validating <paramref name="topic"/> with <paramref name="validator"/>; false when it was not added.</summary>
     public bool RemoveValidator(string topic, MessageValidator validator)
     {
         lock (_gate)
@@ -269,14 +276,23 @@ public sealed partial class PubSub : IAsyncDisposable
 /// <summary>What a pubsub node has done so far.</summary>
 public sealed class PubSubStats
 {
+    /// <summary>Heartbeats run.</summary>
     public long Heartbeats;
+    /// <summary>Messages received from peers (duplicates included).</summary>
     public long MessagesReceived;
+    /// <summary>Received messages that passed validation (delivered to our subscriptions and forwarded).</summary>
     public long MessagesDelivered;
+    /// <summary>Received messages dropped as already seen.</summary>
     public long Duplicates;
+    /// <summary>Messages a validator or the signature check rejected.</summary>
     public long Rejected;
+    /// <summary>Messages a validator ignored, or that validation throttled or timed out.</summary>
     public long Ignored;
+    /// <summary>RPCs dropped because their sender's score is below the graylist threshold.</summary>
     public long Graylisted;
+    /// <summary>Messages we published.</summary>
     public long Published;
+    /// <summary>Peer streams reset for breaking the protocol.</summary>
     public long ProtocolErrors;
 
     /// <summary>

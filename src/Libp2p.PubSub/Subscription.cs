@@ -37,6 +37,7 @@ public sealed class Subscription : IAsyncEnumerable<PubSubMessage>, IAsyncDispos
         _reader = new Reader(this);
     }
 
+    /// <summary>The topic subscribed to.</summary>
     public string Topic { get; }
 
     /// <summary>Messages dropped because the application did not read fast enough, or the node could not hold them.</summary>
@@ -96,6 +97,7 @@ public sealed class Subscription : IAsyncEnumerable<PubSubMessage>, IAsyncDispos
         }
     }
 
+    /// <summary>The messages of the topic as they arrive; the enumeration ends when the subscription is disposed.</summary>
     public async IAsyncEnumerator<PubSubMessage> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
         await foreach (var m in _reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))

@@ -22,6 +22,7 @@ public sealed class PubSubMessage
         Wire = wire;
     }
 
+    /// <summary>The topic it was published to.</summary>
     public string Topic { get; }
 
     /// <summary>The payload.</summary>
@@ -33,6 +34,7 @@ public sealed class PubSubMessage
     /// <summary>The author's sequence number (8 bytes, big-endian), or null.</summary>
     public ReadOnlyMemory<byte>? Seqno { get; }
 
+    /// <summary>The author's signature, or null for unsigned messages.</summary>
     public ReadOnlyMemory<byte>? Signature { get; }
 
     /// <summary>The author's public key (protobuf) when it is not inlined in its peer id.</summary>
@@ -53,5 +55,6 @@ public sealed class PubSubMessage
     /// <summary>What holding this message costs, as charged to the resource manager: its wire form, its data and the objects around them.</summary>
     internal long MemoryCost => Wire.Length + Data.Length + 256;
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Topic} {Id} from {From?.ToString() ?? "(unsigned)"} via {ReceivedFrom} ({Data.Length} B)";
 }
