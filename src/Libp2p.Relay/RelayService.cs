@@ -159,25 +159,24 @@ public sealed class RelayService : IAsyncDisposable
             await RefuseAsync(ctx, "circuit", RelayStatus.NoReservation, $"{target} holds no reservation", ct).ConfigureAwait(false);
             return;
         }
+        // The circuit's two copy buffers, before the circuit counts or anything is asked of the target (go reserves
+        // 2 × its buffer size in its relay service span first). Released once, in the finally, however the circuit ends.
+        long buffers = 2L * _options.BufferSize;
+        if (!_memory.TryReserveMemory(buffers))
+        {
+            await RefuseAsync(ctx, "circuit", RelayStatus.ResourceLimitExceeded,
+                $"the relay's memory for circuits is full ({_memory.MemoryUsed} of {_memory.MemoryLimit} bytes in {_memory.Name})", ct).ConfigureAwait(false);
+            return;
+        }
         if (_table.TryOpenCircuit(source, target) is { } full)
         {
+            _memory.ReleaseMemory(buffers);
             await RefuseAsync(ctx, "circuit", RelayStatus.ResourceLimitExceeded, full, ct).ConfigureAwait(false);
             return;
         }
         IDuplexStream? stop = null;
-        long reserved = 0;
         try
         {
-            // The circuit's two copy buffers, before anything is asked of the target (go reserves 2 × its buffer size in
-            // its relay service span). Released once, in the finally, whichever way the circuit ends.
-            long buffers = 2L * _options.BufferSize;
-            if (!_memory.TryReserveMemory(buffers))
-            {
-                await RefuseAsync(ctx, "circuit", RelayStatus.ResourceLimitExceeded,
-                    $"the relay's memory for circuits is full ({_memory.MemoryUsed} of {_memory.MemoryLimit} bytes in {_memory.Name})", ct).ConfigureAwait(false);
-                return;
-            }
-            reserved = buffers;
             using (var deadline = new Deadline(_options.HandshakeTimeout, _host.TimeProvider, ct))
             {
                 string? failure = null;
@@ -217,7 +216,7 @@ public sealed class RelayService : IAsyncDisposable
         }
         finally
         {
-            if (reserved > 0) _memory.ReleaseMemory(reserved);
+            _memory.ReleaseMemory(buffers);
             _table.CloseCircuit(source, target);
             if (stop is not null) await stop.DisposeAsync().ConfigureAwait(false);
         }
