@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Libp2p.Host;
+using Libp2p.Identity;
 using Libp2p.Multiformats;
 using Libp2p.Security.Tls;
 using Libp2p.Transports.Tcp;
