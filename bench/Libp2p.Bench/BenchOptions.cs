@@ -26,6 +26,8 @@ public sealed class BenchOptions
     public int WasmSetupCount { get; private set; } = 50;
     public int WasmIdleConnections { get; private set; } = 200;
     public string[] WasmAbis { get; private set; } = ["js", "canonical"];
+    /// <summary>attacks section: only these attacks (null: all).</summary>
+    public HashSet<string>? AttackNames { get; private set; }
 
     public static BenchOptions? Parse(string[] args)
     {
@@ -54,6 +56,14 @@ public sealed class BenchOptions
                     break;
                 case "--pubsub-nodes": o.PubSubNodes = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--pubsub-seconds": o.PubSubSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--attacks":
+                    o.AttackNames = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                    if (o.AttackNames.Except(Libp2p.Attacks.Attacks.All.Select(a => a.Name)).FirstOrDefault() is { } unknown)
+                    {
+                        Console.Error.WriteLine($"unknown attack '{unknown}'; attacks: {string.Join(",", Libp2p.Attacks.Attacks.All.Select(a => a.Name))}");
+                        return null;
+                    }
+                    break;
                 case "--only":
                     o.Sections = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
                     if (o.Sections.Except(AllSections).FirstOrDefault() is { } bad)
@@ -64,7 +74,7 @@ public sealed class BenchOptions
                     break;
                 case "-h" or "--help":
                     Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,yamux,perf,setup,idle,wasm,pubsub,kad,attacks,relay,tls] [--perf-mib N] [--runs N] " +
-                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N] [--wasm-abis js,canonical] [--pubsub-nodes N] [--pubsub-seconds S] [--kad-nodes N] [--kad-lookups N] [--kad-records N]");
+                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N] [--wasm-abis js,canonical] [--attacks NAME,...] [--pubsub-nodes N] [--pubsub-seconds S] [--kad-nodes N] [--kad-lookups N] [--kad-records N]");
                     return null;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");

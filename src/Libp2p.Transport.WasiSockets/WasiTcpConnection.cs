@@ -17,7 +17,7 @@ namespace Libp2p.Transport.WasiSockets;
 /// waits runs on a pooled async state machine; the token it waits with is linked once per caller token and
 /// reused (the layers above pass the same session token every time).
 /// </remarks>
-public sealed class WasiTcpConnection : IRawConnection
+internal sealed class WasiTcpConnection : IRawConnection
 {
     private readonly TcpSocket _socket;
     private readonly InputStream _input;

@@ -34,7 +34,7 @@ public sealed class WasmSecurityTests(WasmAppFixture app)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Wasm_and_a_native_host_ping_each_other_over_tls(string abi)
+    public async Task WasmAndANativeHostPingEachOtherOverTls(string abi)
     {
         await using var native = TlsOnlyHost();
         var addr = (await native.ListenAsync(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")).AsTask().WaitAsync(T))[0].WithPeerId(native.PeerId);
