@@ -114,6 +114,12 @@ await Section("setup", async () =>
         report.Line($"C# -> js, dial to first ping               : {await SetupBench.MeasureAsync(js.Address, options.SetupJsCount)}");
 });
 
+await Section("tls", async () =>
+{
+    report.Line("TLS engines, both sides in this process over an in-memory pipe (managed = BouncyCastle, as inside Wasm; sslstream = OpenSSL):");
+    await TlsEngineBench.RunAsync(options.Quick ? 20 : 100, options.Quick ? 16L << 20 : 64L << 20, s => report.Line("  " + s));
+});
+
 await Section("idle", async () =>
 {
     int count = FdLimit.Fit(options.IdleConnections, report.Line);

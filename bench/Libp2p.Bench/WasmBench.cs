@@ -68,10 +68,15 @@ public static class WasmBench
         }
     }
 
-    /// <summary>Wasm dials <paramref name="target"/> <paramref name="count"/> times: connect, upgrade, first ping, close.</summary>
-    public static async Task<JsonElement> SetupFromWasmAsync(string abi, Multiaddr target, int count)
+    /// <summary>
+    /// Wasm dials <paramref name="target"/> <paramref name="count"/> times: connect, upgrade, first ping, close
+    /// (with <paramref name="security"/> alone when given: <c>noise</c> or <c>tls</c>).
+    /// </summary>
+    public static async Task<JsonElement> SetupFromWasmAsync(string abi, Multiaddr target, int count, string? security = null)
     {
-        await using var wasm = Start(abi, "bench-setup", [target.ToString(), "--count", count.ToString(CultureInfo.InvariantCulture)]);
+        string[] args = [target.ToString(), "--count", count.ToString(CultureInfo.InvariantCulture)];
+        if (security is not null) args = [.. args, "--security", security];
+        await using var wasm = Start(abi, "bench-setup", args);
         return await wasm.WaitForEventAsync("setup", ChildTimeout);
     }
 

@@ -58,6 +58,11 @@ internal sealed class WasmSection
                 line(string.Create(CultureInfo.InvariantCulture,
                     $"Wasm -> native, dial to first ping: n={e.GetProperty("count").GetInt32()}  median {f.SetupMedianMs:0.00} ms  p95 {e.GetProperty("p95_ms").GetDouble():0.00} ms  " +
                     $"(dial {e.GetProperty("dial_median_ms").GetDouble():0.00} ms, first ping {e.GetProperty("ping_median_ms").GetDouble():0.00} ms)"));
+                // The same over /tls/1.0.0: the managed TLS engine (BouncyCastle) inside Wasm against SslStream.
+                var tls = await WasmBench.SetupFromWasmAsync(abi, cs.Address, options.WasmSetupCount, "tls");
+                line(string.Create(CultureInfo.InvariantCulture,
+                    $"  same over /tls/1.0.0 (Wasm: tls only) : median {tls.GetProperty("median_ms").GetDouble():0.00} ms  p95 {tls.GetProperty("p95_ms").GetDouble():0.00} ms  " +
+                    $"(dial {tls.GetProperty("dial_median_ms").GetDouble():0.00} ms, first ping {tls.GetProperty("ping_median_ms").GetDouble():0.00} ms)"));
             });
         }
 

@@ -18,21 +18,9 @@ const here = path.dirname(fileURLToPath(import.meta.url))
  * belong here; remove a line when its protocol lands. A test listed here that passes is reported as an unexpected
  * pass and fails the run, so the list cannot go stale.
  */
-const TLS_IN_WASM = 'TLS inside Wasm: no platform TLS in browser-wasm, `wasm/p2p daemon --security tls` is unsupported (docs/security.md)'
-
 export const expectedFailures = [
-  ['ed25519/tls/mplex echo go sender to js listener', TLS_IN_WASM, 'wasm'],
-  ['ed25519/tls/mplex echo js sender to go listener', TLS_IN_WASM, 'wasm'],
-  ['ed25519/tls/yamux echo go sender to js listener', TLS_IN_WASM, 'wasm'],
-  ['ed25519/tls/yamux echo js sender to go listener', TLS_IN_WASM, 'wasm'],
-  ['rsa/tls/mplex echo go sender to js listener', TLS_IN_WASM, 'wasm'],
-  ['rsa/tls/mplex echo js sender to go listener', TLS_IN_WASM, 'wasm'],
-  ['rsa/tls/yamux echo go sender to js listener', TLS_IN_WASM, 'wasm'],
-  ['rsa/tls/yamux echo js sender to go listener', TLS_IN_WASM, 'wasm'],
-  ['secp256k1/tls/mplex echo go sender to js listener', TLS_IN_WASM, 'wasm'],
-  ['secp256k1/tls/mplex echo js sender to go listener', TLS_IN_WASM, 'wasm'],
-  ['secp256k1/tls/yamux echo go sender to js listener', TLS_IN_WASM, 'wasm'],
-  ['secp256k1/tls/yamux echo js sender to go listener', TLS_IN_WASM, 'wasm'],
+  // Empty: every test in which our node takes part passes, natively and inside Wasm (TLS inside Wasm runs on the
+  // managed engine since it landed; docs/security.md).
 ];
 
 /** The expected failures of a run with our daemon built as <code>daemon</code> ('native' or 'wasm'): full title → reason. */

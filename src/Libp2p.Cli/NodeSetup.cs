@@ -92,8 +92,7 @@ internal static class NodeSetup
             ISecurityProtocol protocol = name.ToLowerInvariant() switch
             {
                 "noise" => new NoiseSecurity(),
-                "tls" => TlsSecurity.IsSupported ? new TlsSecurity()
-                    : throw new CliException("--security tls is not available inside WebAssembly (no platform TLS there; see docs/security.md): use noise"),
+                "tls" => new TlsSecurity(),
                 "plaintext" => new PlaintextSecurity(),
                 _ => throw new CliException($"--security must be noise, tls or plaintext, got '{name}'"),
             };

@@ -16,11 +16,11 @@ public static class PubSubProtocols
     public static readonly IReadOnlyList<string> GossipSub = [MeshSubV12, MeshSubV11, MeshSubV10, FloodSub];
 
     /// <summary>GRAFT/PRUNE/IHAVE/IWANT: every meshsub version.</summary>
-    public static bool SupportsMesh(string protocol) => protocol is MeshSubV10 or MeshSubV11 or MeshSubV12;
+    internal static bool SupportsMesh(string protocol) => protocol is MeshSubV10 or MeshSubV11 or MeshSubV12;
 
     /// <summary>PRUNE with peer exchange and backoff (v1.1 and later).</summary>
-    public static bool SupportsPeerExchange(string protocol) => protocol is MeshSubV11 or MeshSubV12;
+    internal static bool SupportsPeerExchange(string protocol) => protocol is MeshSubV11 or MeshSubV12;
 
     /// <summary>IDONTWANT (v1.2).</summary>
-    public static bool SupportsIDontWant(string protocol) => protocol is MeshSubV12;
+    internal static bool SupportsIDontWant(string protocol) => protocol is MeshSubV12;
 }

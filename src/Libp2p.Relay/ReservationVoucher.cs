@@ -13,16 +13,16 @@ namespace Libp2p.Relay;
 public sealed record ReservationVoucher(PeerId Relay, PeerId Peer, DateTimeOffset Expiration)
 {
     /// <summary>The signature domain of vouchers.</summary>
-    public const string Domain = "libp2p-relay-rsvp";
+    internal const string Domain = "libp2p-relay-rsvp";
 
     // The multicodec libp2p-relay-rsvp (0x0302) as go-libp2p and js-libp2p write it: the two bytes 0x03 0x02, not its varint.
     private static readonly byte[] s_payloadType = [0x03, 0x02];
 
     /// <summary>The envelope's payload type for vouchers.</summary>
-    public static ReadOnlySpan<byte> PayloadType => s_payloadType;
+    internal static ReadOnlySpan<byte> PayloadType => s_payloadType;
 
     /// <summary>Signs the voucher with the relay's key (which must be <see cref="Relay"/>'s).</summary>
-    public SignedEnvelope Seal(PrivateKey relayKey)
+    internal SignedEnvelope Seal(PrivateKey relayKey)
     {
         ArgumentNullException.ThrowIfNull(relayKey);
         if (relayKey.ToPeerId() != Relay)
@@ -38,7 +38,7 @@ public sealed record ReservationVoucher(PeerId Relay, PeerId Peer, DateTimeOffse
 
     /// <summary>Opens and checks a voucher: signature, payload type, and a signer that is the relay it names.</summary>
     /// <exception cref="RelayProtocolException">Any of those fails, or the payload is malformed.</exception>
-    public static ReservationVoucher Open(ReadOnlySpan<byte> envelopeBytes)
+    internal static ReservationVoucher Open(ReadOnlySpan<byte> envelopeBytes)
     {
         SignedEnvelope envelope;
         try { envelope = SignedEnvelope.Open(envelopeBytes, Domain); }

@@ -13,7 +13,7 @@ public static class BenchCommands
 {
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(60);
 
-    private static Libp2pHost CreateHost(WasmContext ctx)
+    private static Libp2pHost CreateHost(WasmContext ctx, string? security = null)
     {
         var options = new HostOptions
         {
@@ -22,17 +22,32 @@ public static class BenchCommands
             IdleTimeout = null,
             TimeProvider = ctx.TimeProvider,
         };
+        if (security is not null)
+        {
+            // One protocol only (the dialer then proposes it optimistically): the cost of that handshake inside Wasm.
+            options.SecurityProtocols.Clear();
+            options.SecurityProtocols.Add(security switch
+            {
+                "noise" => new Libp2p.Security.Noise.NoiseSecurity(),
+                "tls" => new Libp2p.Security.Tls.TlsSecurity(),
+                _ => throw new ArgumentException($"--security must be noise or tls, got '{security}'"),
+            });
+        }
         options.Transports.Add(ctx.CreateTransport());
         return new Libp2pHost(options);
     }
 
-    /// <summary><c>bench-setup MA --count N [--warmup W]</c>: fresh connection, first ping on a new stream, close; N times.</summary>
+    /// <summary>
+    /// <c>bench-setup MA --count N [--warmup W] [--security noise|tls]</c>: fresh connection, first ping on a new stream,
+    /// close; N times.
+    /// </summary>
     public static async Task<int> SetupAsync(WasmContext ctx, string[] args)
     {
         var target = Multiaddr.Parse(Args.Positional(args, 0, "MA")).WithoutPeerId();
         int count = (int)Args.Long(args, "--count", 50);
         int warmup = (int)Args.Long(args, "--warmup", 10);
-        await using var host = CreateHost(ctx);
+        var security = Args.All(args, "--security");
+        await using var host = CreateHost(ctx, security.Count == 0 ? null : security[^1]);
         var total = new List<double>(count);
         var dials = new List<double>(count);
         var pings = new List<double>(count);

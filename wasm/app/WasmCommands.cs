@@ -20,7 +20,7 @@ public static class WasmCommands
         ["raw-ping"] = (RawCommands.PingAsync, "raw-ping MA [--count K] [--size S]  ping-pong over a raw echo, report RTT"),
         ["lifecycle"] = (RawCommands.LifecycleAsync, "lifecycle  two listeners, self-dial echo, remove the second"),
         ["resolve"] = (RawCommands.ResolveAsync, "resolve /dns|dns4|dns6/NAME  resolve through wasi:sockets/ip-name-lookup"),
-        ["bench-setup"] = (BenchCommands.SetupAsync, "bench-setup MA [--count N] [--warmup W]  dial, first ping, close; set-up latency"),
+        ["bench-setup"] = (BenchCommands.SetupAsync, "bench-setup MA [--count N] [--warmup W] [--security noise|tls]  dial, first ping, close; set-up latency"),
         ["bench-perf"] = (BenchCommands.PerfAsync, "bench-perf MA [--bytes N] [--runs R]  /perf as the dialer, after a warm-up"),
         ["bench-cipher"] = (BenchCommands.CipherAsync, "bench-cipher [--mib N]  ChaCha20-Poly1305 seal speed per implementation"),
     };

@@ -3,7 +3,6 @@ using Libp2p.Daemon;
 using Libp2p.Daemon.Endpoints;
 using Libp2p.Multiformats;
 using Libp2p.Relay;
-using Libp2p.Security.Tls;
 
 namespace Libp2p.Cli.Commands;
 
@@ -19,9 +18,8 @@ internal static class DaemonCommand
     /// <summary>Exit code for an option this build does not support.</summary>
     public const int Unsupported = 2;
 
-    /// <summary>Security protocols this build can negotiate (no TLS inside WebAssembly: docs/security.md).</summary>
-    public static IReadOnlyList<string> SupportedSecurity =>
-        TlsSecurity.IsSupported ? ["noise", "tls", "plaintext"] : ["noise", "plaintext"];
+    /// <summary>Security protocols this build can negotiate (all three, natively and inside WebAssembly: docs/security.md).</summary>
+    public static IReadOnlyList<string> SupportedSecurity => ["noise", "tls", "plaintext"];
 
     public static Command Create()
     {

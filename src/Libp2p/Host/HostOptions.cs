@@ -22,17 +22,10 @@ public sealed class HostOptions
     /// <summary>
     /// Security protocols, in order of preference: the dialer proposes them in this order (the first one
     /// optimistically, saving a round trip; see <see cref="ConnectionUpgrader"/>), the listener accepts any of them.
-    /// Default: Noise, then TLS (as go-libp2p and js-libp2p); Noise alone where <see cref="TlsSecurity.IsSupported"/> is
-    /// false (inside WebAssembly). <see cref="Security.Plaintext.PlaintextSecurity"/> is never here unless added explicitly.
+    /// Default: Noise, then TLS (as go-libp2p and js-libp2p), natively and inside WebAssembly (where TLS runs on the
+    /// managed engine). <see cref="Security.Plaintext.PlaintextSecurity"/> is never here unless added explicitly.
     /// </summary>
-    public IList<ISecurityProtocol> SecurityProtocols { get; } = DefaultSecurityProtocols();
-
-    private static List<ISecurityProtocol> DefaultSecurityProtocols()
-    {
-        var list = new List<ISecurityProtocol> { new NoiseSecurity() };
-        if (TlsSecurity.IsSupported) list.Add(new TlsSecurity());
-        return list;
-    }
+    public IList<ISecurityProtocol> SecurityProtocols { get; } = new List<ISecurityProtocol> { new NoiseSecurity(), new TlsSecurity() };
 
     /// <summary>The protocol version identify announces.</summary>
     public string ProtocolVersion { get; set; } = "ipfs/0.1.0";

@@ -54,6 +54,13 @@ internal static class TlsCertificateVerifier
         return (hostKey.ToPeerId(), hostKey);
     }
 
+    /// <summary>
+    /// The certificate's SubjectPublicKeyInfo, read by the same parser as <see cref="Verify"/> (the managed TLS engine
+    /// needs the key to check the handshake signature; BouncyCastle's own certificate parser refuses libp2p's empty names).
+    /// </summary>
+    /// <exception cref="TlsCertificateException">Not a certificate this parser reads (<see cref="TlsCertificateError.Malformed"/>).</exception>
+    internal static SubjectPublicKeyInfo ReadSubjectPublicKeyInfo(ReadOnlySpan<byte> der) => Parse(der).Spki;
+
     /// <summary>The parts of a certificate the checks need.</summary>
     private sealed record ParsedCertificate(
         byte[] TbsDer, AlgorithmIdentifier TbsSignatureAlgorithm, AlgorithmIdentifier SignatureAlgorithm, DerBitString Signature,

@@ -1,6 +1,7 @@
 using Libp2p.Core;
 using Libp2p.Identity;
 using Libp2p.Noise;
+using Libp2p.Security.Tls.Managed;
 
 namespace Libp2p.Security.Tls;
 
@@ -8,8 +9,9 @@ namespace Libp2p.Security.Tls;
 /// <c>/tls/1.0.0</c> (libp2p/specs tls/tls.md): TLS 1.3 with mutual authentication by self-signed certificates that
 /// carry the host key (<see cref="TlsCertificate"/>, checked by <see cref="TlsCertificateVerifier"/>), ALPN <c>libp2p</c>
 /// and early muxer negotiation through ALPN (the muxers are offered before <c>libp2p</c>).
-/// Natively on <see cref="System.Net.Security.SslStream"/> (OpenSSL on Linux). Inside WebAssembly there is no
-/// SslStream: see <see cref="IsSupported"/> and docs/security.md.
+/// Natively on <see cref="System.Net.Security.SslStream"/> (OpenSSL on Linux); inside WebAssembly, where there is no
+/// platform TLS, on BouncyCastle's TLS 1.3 (<see cref="ManagedTls"/>). Both engines make the same handshake, check the
+/// remote with the same code and throw the same exceptions (docs/security.md).
 /// </summary>
 public sealed class TlsSecurity : ISecurityProtocol
 {
@@ -36,10 +38,16 @@ public sealed class TlsSecurity : ISecurityProtocol
     public string ProtocolId => Id;
 
     /// <summary>
-    /// False inside WebAssembly (browser-wasm, WASI): the BCL's TLS needs OpenSSL, which Wasm does not have.
-    /// A host there should not offer <c>/tls/1.0.0</c>; a handshake attempt throws <see cref="PlatformNotSupportedException"/>.
+    /// True everywhere: natively on SslStream, inside WebAssembly (browser-wasm, WASI) on the managed engine.
+    /// (It was false inside Wasm before the managed engine existed; kept so callers that asked need not change.)
     /// </summary>
-    public static bool IsSupported => !OperatingSystem.IsBrowser() && !OperatingSystem.IsWasi();
+    public static bool IsSupported => true;
+
+    /// <summary>
+    /// Use the managed engine (BouncyCastle) rather than SslStream. Always so inside WebAssembly; natively only when
+    /// set, so tests and the benchmark can run the managed engine against SslStream.
+    /// </summary>
+    internal bool ManagedEngine { get; init; } = OperatingSystem.IsBrowser() || OperatingSystem.IsWasi();
 
     /// <exception cref="TlsCertificateException">The remote's certificate was refused.</exception>
     /// <exception cref="PeerIdMismatchException">The remote is not <see cref="SecurityUpgradeContext.ExpectedRemote"/>.</exception>
@@ -56,8 +64,8 @@ public sealed class TlsSecurity : ISecurityProtocol
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(context);
-        if (OperatingSystem.IsBrowser() || OperatingSystem.IsWasi())
-            throw new PlatformNotSupportedException($"{Id} is not available inside WebAssembly: it needs the platform's TLS (OpenSSL), which Wasm does not have. Use /noise (see docs/security.md).");
+        if (ManagedEngine || OperatingSystem.IsBrowser() || OperatingSystem.IsWasi())
+            return ManagedTls.HandshakeAsync(connection, context, Credentials(context), isServer, ct);
         return SslStreamTls.HandshakeAsync(connection, context, Credentials(context), isServer, ct);
     }
 
