@@ -26,6 +26,9 @@ public sealed class BenchOptions
     public int WasmSetupCount { get; private set; } = 50;
     public int WasmIdleConnections { get; private set; } = 200;
     public string[] WasmAbis { get; private set; } = ["js", "canonical"];
+    public static readonly string[] AllWasmParts = ["cipher", "raw", "perf", "setup", "idle"];
+    /// <summary>wasm section: which figures to take (all by default; a subset to iterate on one of them).</summary>
+    public HashSet<string> WasmParts { get; private set; } = [.. AllWasmParts];
 
     public static BenchOptions? Parse(string[] args)
     {
@@ -52,6 +55,10 @@ public sealed class BenchOptions
                     o.WasmAbis = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                     if (o.WasmAbis.Length == 0 || o.WasmAbis.Except(["js", "canonical"]).Any()) { Console.Error.WriteLine("--wasm-abis takes js,canonical"); return null; }
                     break;
+                case "--wasm-parts":
+                    o.WasmParts = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                    if (o.WasmParts.Count == 0 || o.WasmParts.Except(AllWasmParts).Any()) { Console.Error.WriteLine($"--wasm-parts takes {string.Join(",", AllWasmParts)}"); return null; }
+                    break;
                 case "--pubsub-nodes": o.PubSubNodes = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--pubsub-seconds": o.PubSubSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--only":
@@ -64,7 +71,7 @@ public sealed class BenchOptions
                     break;
                 case "-h" or "--help":
                     Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,yamux,perf,setup,idle,wasm,pubsub,kad,attacks] [--perf-mib N] [--runs N] " +
-                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N] [--wasm-abis js,canonical] [--pubsub-nodes N] [--pubsub-seconds S] [--kad-nodes N] [--kad-lookups N] [--kad-records N]");
+                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N] [--wasm-abis js,canonical] [--wasm-parts cipher,raw,perf,setup,idle] [--pubsub-nodes N] [--pubsub-seconds S] [--kad-nodes N] [--kad-lookups N] [--kad-records N]");
                     return null;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");

@@ -50,10 +50,16 @@ public static class WasmBench
         return e.GetProperty("mib_per_s").GetDouble() * 1.048576;
     }
 
-    /// <summary>A Wasm listener (<c>listen --perf --json</c>) and its /ip4/127.0.0.1 address with /p2p.</summary>
+    /// <summary>
+    /// A Wasm listener (<c>listen --perf --json</c>) and its /ip4/127.0.0.1 address with /p2p. Every resource limit is
+    /// lifted (<c>--limit all=unlimited</c>), as for the native listeners (<see cref="Peers.StartCSharpListenerAsync"/>):
+    /// the idle figure opens hundreds of connections from one peer on 127.0.0.1, far past the per-peer and per-address
+    /// defaults (docs/limits.md).
+    /// </summary>
     public static async Task<Listener> StartListenerAsync(string abi, bool perf = true, bool keepLines = true)
     {
-        var child = Start(abi, "listen", perf ? ["--perf", "--json"] : ["--json"], keepLines);
+        string[] args = perf ? ["--perf", "--json", "--limit", "all=unlimited"] : ["--json", "--limit", "all=unlimited"];
+        var child = Start(abi, "listen", args, keepLines);
         try
         {
             var ev = await child.WaitForEventAsync("listening", Peers.StartTimeout * 2);

@@ -27,30 +27,31 @@ internal sealed class WasmSection
                 line($"{what}: n/a ({e.GetType().Name}: {e.Message.Split('\n')[0]})");
             }
         }
-        await Try("ChaCha20-Poly1305 inside Wasm", async () => line($"ChaCha20-Poly1305 seal inside Wasm (64 KiB frames): {await WasmBench.CipherAsync("js")}"));
+        bool Part(string name) => options.WasmParts.Contains(name);
+        if (Part("cipher")) await Try("ChaCha20-Poly1305 inside Wasm", async () => line($"ChaCha20-Poly1305 seal inside Wasm (64 KiB frames): {await WasmBench.CipherAsync("js")}"));
 
         foreach (var abi in options.WasmAbis)
         {
             var f = s._figures[abi];
             line($"-- --abi {abi}");
-            await Try("raw WASI echo", async () =>
+            if (Part("raw")) await Try("raw WASI echo", async () =>
             {
                 f.RawEchoMBps = await WasmBench.RawEchoAsync(abi, bytes);
                 line($"raw WASI echo (raw-dial, {bytes >> 20} MiB each way at once, no libp2p): {F(f.RawEchoMBps)} MB/s per direction");
             });
-            await Try("native/js -> Wasm /perf", async () =>
+            if (Part("perf")) await Try("native/js -> Wasm /perf", async () =>
             {
                 await using var wasm = await WasmBench.StartListenerAsync(abi);
                 f.NativeToWasm = await new PerfBench(bytes, runs).CSharpDialsAsync(wasm.Address, wasm.Process.Pid);
                 line($"native -> Wasm /perf: {f.NativeToWasm}");
                 line($"js -> Wasm /perf    : {await new PerfBench(bytes, runs).JsDialsAsync(wasm.Address)}");
             });
-            await Try("Wasm -> js /perf", async () =>
+            if (Part("perf")) await Try("Wasm -> js /perf", async () =>
             {
                 await using var js = await Peers.StartJsListenerAsync(TimeSpan.FromMinutes(10));
                 line($"Wasm -> js /perf    : {await WasmBench.PerfFromWasmAsync(abi, js.Address, bytes, runs)}");
             });
-            await Try("Wasm -> native, dial to first ping", async () =>
+            if (Part("setup")) await Try("Wasm -> native, dial to first ping", async () =>
             {
                 await using var cs = await Peers.StartCSharpListenerAsync(TimeSpan.FromMinutes(10), keepLines: false);
                 var e = await WasmBench.SetupFromWasmAsync(abi, cs.Address, options.WasmSetupCount);
@@ -61,6 +62,7 @@ internal sealed class WasmSection
             });
         }
 
+        if (!Part("idle")) return s;
         s._idleRequested = options.WasmIdleConnections;
         var (opened, seen, before, after) = await WasmBench.IdleAsync(options.WasmAbis[0], options.WasmIdleConnections, line);
         s._idleOpened = opened;
