@@ -108,6 +108,19 @@ public static class BenchCommands
         return Task.FromResult(0);
     }
 
+    /// <summary>
+    /// <c>bench-handshake [--iterations N]</c>: the public-key work of one Noise XX handshake inside Wasm, per
+    /// operation, for the provider Wasm uses (bench/Libp2p.Bench/HandshakeCpu.cs, compiled into this app).
+    /// </summary>
+    public static Task<int> HandshakeAsync(WasmContext ctx, string[] args)
+    {
+        int iterations = (int)Args.Long(args, "--iterations", 100);
+        var f = Libp2p.Bench.HandshakeCpu.Measure(CryptoProvider.Default, iterations);
+        JsonLine.Write("handshake", ("provider", f.Provider), ("x25519_keypair_us", f.X25519KeyPairUs), ("x25519_agree_us", f.X25519AgreeUs),
+            ("ed25519_sign_us", f.Ed25519SignUs), ("ed25519_verify_us", f.Ed25519VerifyUs), ("both_sides_ms", f.BothSidesMs));
+        return Task.FromResult(0);
+    }
+
     private static double Median(List<double> v) => Percentile(v, 0.5);
 
     private static double Percentile(List<double> v, double p)
