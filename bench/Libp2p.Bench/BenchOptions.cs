@@ -25,6 +25,8 @@ public sealed class BenchOptions
     public long WasmBytes { get; private set; } = 16L << 20;
     public int WasmSetupCount { get; private set; } = 50;
     public int WasmIdleConnections { get; private set; } = 200;
+    /// <summary>wasm section: connections opened (and held) before the idle figure's baseline; they pay the one-time costs.</summary>
+    public int WasmIdleWarmup { get; private set; } = 50;
     public string[] WasmAbis { get; private set; } = ["js", "canonical"];
     public static readonly string[] AllWasmParts = ["cipher", "raw", "perf", "setup", "idle"];
     /// <summary>wasm section: which figures to take (all by default; a subset to iterate on one of them).</summary>
@@ -51,6 +53,7 @@ public sealed class BenchOptions
                 case "--wasm-mib": o.WasmBytes = long.Parse(Next(), CultureInfo.InvariantCulture) << 20; break;
                 case "--wasm-setup-count": o.WasmSetupCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--wasm-idle-connections": o.WasmIdleConnections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--wasm-idle-warmup": o.WasmIdleWarmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--wasm-abis":
                     o.WasmAbis = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                     if (o.WasmAbis.Length == 0 || o.WasmAbis.Except(["js", "canonical"]).Any()) { Console.Error.WriteLine("--wasm-abis takes js,canonical"); return null; }
@@ -71,7 +74,7 @@ public sealed class BenchOptions
                     break;
                 case "-h" or "--help":
                     Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,yamux,perf,setup,idle,wasm,pubsub,kad,attacks] [--perf-mib N] [--runs N] " +
-                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N] [--wasm-abis js,canonical] [--wasm-parts cipher,raw,perf,setup,idle] [--pubsub-nodes N] [--pubsub-seconds S] [--kad-nodes N] [--kad-lookups N] [--kad-records N]");
+                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N] [--wasm-idle-warmup N] [--wasm-abis js,canonical] [--wasm-parts cipher,raw,perf,setup,idle] [--pubsub-nodes N] [--pubsub-seconds S] [--kad-nodes N] [--kad-lookups N] [--kad-records N]");
                     return null;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");

@@ -6,8 +6,7 @@ namespace Libp2p.Bench;
 internal sealed class WasmSection
 {
     private readonly Dictionary<string, WasmAbiFigures> _figures = WasmBench.Abis.ToDictionary(a => a, a => new WasmAbiFigures(a));
-    private double _idleKiBPerConnection = double.NaN;
-    private int _idleOpened, _idleRequested;
+    private WasmBench.IdleFigures? _idle;
 
     public static async Task<WasmSection> RunAsync(BenchOptions options, Action<string> line)
     {
@@ -63,13 +62,10 @@ internal sealed class WasmSection
         }
 
         if (!Part("idle")) return s;
-        s._idleRequested = options.WasmIdleConnections;
-        var (opened, seen, before, after) = await WasmBench.IdleAsync(options.WasmAbis[0], options.WasmIdleConnections, line);
-        s._idleOpened = opened;
-        s._idleKiBPerConnection = opened == 0 ? double.NaN : (after - before) / 1024.0 / opened;
-        line(string.Create(CultureInfo.InvariantCulture,
-            $"idle: a Wasm listener (--abi {options.WasmAbis[0]}) holding {opened}/{options.WasmIdleConnections} connections (it printed {seen} connection:open): " +
-            $"RSS {before / 1e6:0.0} MB -> {after / 1e6:0.0} MB, {s._idleKiBPerConnection:0.0} KiB per connection"));
+        var idle = await WasmBench.IdleAsync(options.WasmAbis[0], options.WasmIdleWarmup, options.WasmIdleConnections, line);
+        s._idle = idle;
+        line($"idle: a Wasm listener (--abi {options.WasmAbis[0]}) holding {idle.Warmup} + {idle.Opened}/{idle.Requested} connections " +
+            $"(it printed {idle.Seen} more connection:open): {idle.Describe()}");
         return s;
     }
 
@@ -95,9 +91,10 @@ internal sealed class WasmSection
             if (!double.IsNaN(f.SetupMedianMs))
                 report.Target($"wasm ({f.Abi}): dial-to-first-ping from Wasm median < 10 ms", f.SetupMedianMs < 10,
                     string.Create(CultureInfo.InvariantCulture, $"{f.SetupMedianMs:0.00} ms"));
-        if (!double.IsNaN(_idleKiBPerConnection))
-            report.Target("wasm: idle Wasm connection < 64 KiB RSS", _idleOpened == _idleRequested && _idleKiBPerConnection < 64,
-                string.Create(CultureInfo.InvariantCulture, $"{_idleKiBPerConnection:0.0} KiB per connection ({_idleOpened}/{_idleRequested} opened)"));
+        if (_idle is { } idle)
+            report.Target("wasm: idle Wasm connection < 64 KiB RSS", idle.Opened == idle.Requested && idle.KiBPerConnection < 64,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{idle.KiBPerConnection:0.0} KiB per connection ({idle.Opened}/{idle.Requested} opened after {idle.Warmup} warm-up ones, which cost {idle.ColdKiBPerConnection:0.0} KiB each with the one-time costs)"));
     }
 
     private static string NodeVersion()

@@ -36,8 +36,14 @@ public static class BenchCommands
         var total = new List<double>(count);
         var dials = new List<double>(count);
         var pings = new List<double>(count);
+        long allocatedBefore = 0, gcsBefore = 0;
         for (int i = 0; i < warmup + count; i++)
         {
+            if (i == warmup)
+            {
+                allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                gcsBefore = GC.CollectionCount(0);
+            }
             using var cts = new CancellationTokenSource(OperationTimeout, ctx.TimeProvider);
             long start = ctx.TimeProvider.GetTimestamp();
             var connection = await host.DialAsync(target, cts.Token);
@@ -50,8 +56,10 @@ public static class BenchCommands
             dials.Add(ctx.TimeProvider.GetElapsedTime(start, dialed).TotalMilliseconds);
             pings.Add(ctx.TimeProvider.GetElapsedTime(dialed, end).TotalMilliseconds);
         }
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         JsonLine.Write("setup", ("count", count), ("median_ms", Median(total)), ("p95_ms", Percentile(total, 0.95)),
-            ("min_ms", total.Min()), ("dial_median_ms", Median(dials)), ("ping_median_ms", Median(pings)));
+            ("min_ms", total.Min()), ("dial_median_ms", Median(dials)), ("ping_median_ms", Median(pings)),
+            ("allocated_kib_per_dial", allocated / 1024.0 / count), ("gcs", GC.CollectionCount(0) - gcsBefore));
         return 0;
     }
 

@@ -91,9 +91,11 @@ runtime.setModuleImports('libp2p-stdin', createStdinGlue());
 const appExports = await runtime.getAssemblyExports('Libp2p.WasmApp.dll');
 process.on('SIGUSR2', () => {
   const m = process.memoryUsage();
-  const managed = appExports.Libp2p.WasmApp.MemoryReport.Managed(true);
+  // An app built before MemoryReport existed (LIBP2P_WASM_FRAMEWORK) reports no managed figures.
+  const report = appExports?.Libp2p?.WasmApp?.MemoryReport?.Managed;
+  const managed = report ? `,${report(true)}` : '';
   process.stdout.write(`{"event":"memory","rss_bytes":${m.rss},"wasm_memory_bytes":${runtime.Module.wasmExports.memory.buffer.byteLength},` +
-    `"js_heap_used_bytes":${m.heapUsed},"js_external_bytes":${m.external},${managed}}\n`);
+    `"js_heap_used_bytes":${m.heapUsed},"js_external_bytes":${m.external}${managed}}\n`);
 });
 const code = await runtime.runMain(undefined, args);
 profile?.report();
