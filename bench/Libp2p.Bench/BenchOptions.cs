@@ -31,6 +31,8 @@ public sealed class BenchOptions
     public static readonly string[] AllWasmParts = ["cipher", "raw", "perf", "setup", "idle"];
     /// <summary>wasm section: which figures to take (all by default; a subset to iterate on one of them).</summary>
     public HashSet<string> WasmParts { get; private set; } = [.. AllWasmParts];
+    /// <summary>attacks section: only these attacks (null: all).</summary>
+    public HashSet<string>? AttackNames { get; private set; }
 
     public static BenchOptions? Parse(string[] args)
     {
@@ -64,6 +66,14 @@ public sealed class BenchOptions
                     break;
                 case "--pubsub-nodes": o.PubSubNodes = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--pubsub-seconds": o.PubSubSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--attacks":
+                    o.AttackNames = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                    if (o.AttackNames.Except(Libp2p.Attacks.Attacks.All.Select(a => a.Name)).FirstOrDefault() is { } unknown)
+                    {
+                        Console.Error.WriteLine($"unknown attack '{unknown}'; attacks: {string.Join(",", Libp2p.Attacks.Attacks.All.Select(a => a.Name))}");
+                        return null;
+                    }
+                    break;
                 case "--only":
                     o.Sections = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
                     if (o.Sections.Except(AllSections).FirstOrDefault() is { } bad)
@@ -74,7 +84,7 @@ public sealed class BenchOptions
                     break;
                 case "-h" or "--help":
                     Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,yamux,perf,setup,idle,wasm,pubsub,kad,attacks] [--perf-mib N] [--runs N] " +
-                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N] [--wasm-idle-warmup N] [--wasm-abis js,canonical] [--wasm-parts cipher,raw,perf,setup,idle] [--pubsub-nodes N] [--pubsub-seconds S] [--kad-nodes N] [--kad-lookups N] [--kad-records N]");
+                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N] [--wasm-idle-warmup N] [--wasm-abis js,canonical] [--wasm-parts cipher,raw,perf,setup,idle] [--attacks NAME,...] [--pubsub-nodes N] [--pubsub-seconds S] [--kad-nodes N] [--kad-lookups N] [--kad-records N]");
                     return null;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");

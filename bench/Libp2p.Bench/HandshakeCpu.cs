@@ -11,7 +11,7 @@ namespace Libp2p.Bench;
 /// as a handshake does). On a loopback dial both sides' work lies on the critical path, one after the other.
 /// (Each side also makes a static key pair per connection, which is not counted, as before.)
 /// </summary>
-public static class HandshakeCpu
+internal static class HandshakeCpu
 {
     public sealed record Figures(string Provider, double X25519KeyPairUs, double X25519AgreeUs, double Ed25519SignUs, double Ed25519VerifyUs)
     {

@@ -131,6 +131,7 @@ await Section("attacks", async () =>
     int octet = 2;
     foreach (var attack in Libp2p.Attacks.Attacks.All)
     {
+        if (options.AttackNames is { } names && !names.Contains(attack.Name)) { octet += attack.Addresses + 2; continue; }
         await using var node = await Peers.StartCSharpListenerAsync(TimeSpan.FromMinutes(5), keepLines: true, defaultLimits: true);
         await Task.Delay(TimeSpan.FromSeconds(2)); // start-up allocations settle
         var r = await Libp2p.Attacks.AttackRun.RunAsync(new AttackTarget(node), attack, octet, TimeSpan.FromSeconds(10), CancellationToken.None);

@@ -7,7 +7,7 @@ namespace Libp2p.Cli;
 /// The `p2p` command tree. Shared by the native tool (Program.cs) and the Wasm build (wasm/app), which
 /// compiles these sources with its own entry point and transport (see <see cref="NodeSetup.TransportFactory"/>).
 /// </summary>
-public static class CliApp
+internal static class CliApp
 {
     public static RootCommand BuildRootCommand() => new("p2p — a libp2p peer for .NET")
     {

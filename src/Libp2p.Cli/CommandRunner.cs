@@ -8,7 +8,7 @@ namespace Libp2p.Cli;
 /// Runs a command body and maps failures to one line on stderr ("p2p: message") and exit code 1; a stack trace
 /// is never printed. Cancellation (Ctrl+C) exits with 130 like a shell would report SIGINT.
 /// </summary>
-public static class CommandRunner
+internal static class CommandRunner
 {
     public const int Ok = 0;
     public const int Failure = 1;

@@ -9,7 +9,7 @@ using Libp2p.Multiformats;
 namespace Libp2p.Cli;
 
 /// <summary>The DHT options the commands share (<c>--bootstrap</c>, <c>--dht-protocol</c>) and how a DHT is attached to a host.</summary>
-public static class DhtSetup
+internal static class DhtSetup
 {
     public static readonly Option<string[]> BootstrapOption = new("--bootstrap")
     {

@@ -6,7 +6,7 @@ using Libp2p.Multiformats;
 namespace Libp2p.Cli;
 
 /// <summary>Host events as lines: human text, or one JSON object a line with --json.</summary>
-public sealed class EventPrinter(ParseResult parse)
+internal sealed class EventPrinter(ParseResult parse)
 {
     private readonly bool _json = Output.IsJson(parse);
     private readonly HashSet<Multiaddr> _announced = [];

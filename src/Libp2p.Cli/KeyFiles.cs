@@ -3,7 +3,7 @@ using Libp2p.Identity;
 namespace Libp2p.Cli;
 
 /// <summary>Reads and writes private key files: the libp2p PrivateKey protobuf, as js-libp2p's privateKeyToProtobuf writes it.</summary>
-public static class KeyFiles
+internal static class KeyFiles
 {
     // Largest valid file is an 8192-bit RSA key (~4.7 KiB); anything far bigger is not a key file.
     private const long MaxFileLength = 16 * 1024;

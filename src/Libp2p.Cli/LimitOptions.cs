@@ -10,7 +10,7 @@ namespace Libp2p.Cli;
 /// <c>unlimited</c>; <c>--limit all=unlimited</c> lifts every limit (benchmarks that open thousands of connections
 /// from one address). Hand-written (no reflection: the tool is AOT-safe).
 /// </summary>
-public static class LimitOptions
+internal static class LimitOptions
 {
     public static readonly Option<string[]> Option = new("--limit")
     {

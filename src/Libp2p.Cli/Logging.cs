@@ -8,7 +8,7 @@ namespace Libp2p.Cli;
 /// A few lines of our own rather than Microsoft.Extensions.Logging.Console: the Wasm app compiles these sources too,
 /// and the console logger is not supported in browser-wasm.
 /// </summary>
-public static class Logging
+internal static class Logging
 {
     public static ILoggerFactory FromEnvironment()
     {

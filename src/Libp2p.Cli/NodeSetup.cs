@@ -17,7 +17,7 @@ namespace Libp2p.Cli;
 /// a factory so that the same commands run natively (TCP on System.Net.Sockets) and inside Wasm
 /// (the WASI sockets transport; the Wasm app swaps <see cref="TransportFactory"/>).
 /// </summary>
-public static class NodeSetup
+internal static class NodeSetup
 {
     public static readonly Option<string?> KeyOption = new("--key") { Description = "Private key file (libp2p protobuf); a fresh Ed25519 key when omitted." };
 

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Libp2p.Cli;
 
 /// <summary>Human vs --json output. JSON is written with Utf8JsonWriter (no reflection serializer: the tool is AOT-safe).</summary>
-public static class Output
+internal static class Output
 {
     public static readonly Option<bool> JsonOption = new("--json") { Description = "Print machine-readable JSON instead of text." };
 

@@ -6,7 +6,7 @@ using Libp2p.PubSub;
 namespace Libp2p.Cli;
 
 /// <summary>The pubsub options of `p2p listen` and `p2p pubsub`, and the lines they print.</summary>
-public static class PubSubSetup
+internal static class PubSubSetup
 {
     public static Option<string?> RouterOption(bool required) => new("--pubsub")
     {

@@ -7,7 +7,7 @@ namespace Libp2p.Cli;
 /// <c>p2p: warning: …</c>. Synchronous and thread-free (the console logger runs a thread, which Wasm has not).
 /// </summary>
 /// <remarks>Its own factory (Logging.Abstractions only): the Wasm build compiles these sources without Microsoft.Extensions.Logging.</remarks>
-public sealed class StderrLoggerFactory(TextWriter error, LogLevel minimum = LogLevel.Warning) : ILoggerFactory
+internal sealed class StderrLoggerFactory(TextWriter error, LogLevel minimum = LogLevel.Warning) : ILoggerFactory
 {
     public ILogger CreateLogger(string categoryName) => new Logger(error, minimum);
 

@@ -51,13 +51,16 @@ public sealed partial class P2pDaemon : IAsyncDisposable
         Log = host.Options.LoggerFactory.CreateLogger("Libp2p.Daemon");
     }
 
+    /// <summary>The node the daemon controls.</summary>
     public Libp2pHost Host { get; }
 
     /// <summary>The DHT that serves DHT requests (the caller owns it); null: they are answered with an error.</summary>
     public Kad.KadDht? Dht { get; set; }
 
+    /// <summary>Where clients connect (and how the daemon dials their stream-handler addresses).</summary>
     public IControlEndpoint Endpoint { get; }
 
+    /// <summary>The limits and timeouts of the daemon.</summary>
     public DaemonOptions Options { get; }
 
     /// <summary>The address clients reach the daemon at.</summary>

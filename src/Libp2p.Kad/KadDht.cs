@@ -56,10 +56,15 @@ public sealed partial class KadDht : IAsyncDisposable
             _ = RefreshPeriodicallyAsync();
     }
 
+    /// <summary>The options the DHT was created with.</summary>
     public KadOptions Options { get; }
+    /// <summary>Server (serves the protocol, is in others' tables) or client (queries only).</summary>
     public KadMode Mode => Options.Mode;
+    /// <summary>This node's peer id.</summary>
     public PeerId PeerId => _host.PeerId;
+    /// <summary>The host the DHT runs on.</summary>
     public Libp2pHost Host => _host;
+    /// <summary>The k-buckets of the peers we know (read-only view).</summary>
     public RoutingTable RoutingTable { get; }
 
     /// <summary>Values held for others right now.</summary>

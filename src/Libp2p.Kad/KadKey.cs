@@ -47,6 +47,7 @@ public readonly struct KadKey : IEquatable<KadKey>
             BinaryPrimitives.ReadUInt64BigEndian(digest[24..]));
     }
 
+    /// <summary>Writes the key's 32 bytes to <paramref name="destination"/>.</summary>
     public void CopyTo(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt64BigEndian(destination, _w0);
@@ -55,6 +56,7 @@ public readonly struct KadKey : IEquatable<KadKey>
         BinaryPrimitives.WriteUInt64BigEndian(destination[24..], _w3);
     }
 
+    /// <summary>The XOR distance between this key and <paramref name="other"/>.</summary>
     public KadKey Xor(KadKey other) => new(_w0 ^ other._w0, _w1 ^ other._w1, _w2 ^ other._w2, _w3 ^ other._w3);
 
     /// <summary>Leading bits this key shares with <paramref name="other"/> (256 when equal): the bucket index.</summary>
@@ -79,12 +81,18 @@ public readonly struct KadKey : IEquatable<KadKey>
         return c != 0 ? c : (a._w3 ^ _w3).CompareTo(b._w3 ^ _w3);
     }
 
+    /// <summary>True when both keys have the same bits.</summary>
     public bool Equals(KadKey other) => _w0 == other._w0 && _w1 == other._w1 && _w2 == other._w2 && _w3 == other._w3;
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is KadKey k && Equals(k);
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(_w0, _w1, _w2, _w3);
+    /// <summary>True when the keys are equal.</summary>
     public static bool operator ==(KadKey a, KadKey b) => a.Equals(b);
+    /// <summary>True when the keys differ.</summary>
     public static bool operator !=(KadKey a, KadKey b) => !a.Equals(b);
 
+    /// <inheritdoc/>
     public override string ToString()
     {
         Span<byte> bytes = stackalloc byte[32];

@@ -16,6 +16,7 @@ public sealed class KadOptions
     /// <summary>The protocol id; a private network uses its own (e.g. <c>/myapp/kad/1.0.0</c>) so it never mixes with others.</summary>
     public string ProtocolId { get; set; } = DefaultProtocolId;
 
+    /// <summary>Server (default: serves the protocol) or client (queries only).</summary>
     public KadMode Mode { get; set; } = KadMode.Server;
 
     /// <summary>The replication parameter k: bucket size, peers returned per answer, peers a value is put on.</summary>

@@ -28,7 +28,9 @@ public sealed class GossipSubOptions
     /// <summary>How often one peer may get the same message through IWANT.</summary>
     public int GossipRetransmission { get; set; } = 3;
 
+    /// <summary>Delay before the first heartbeat.</summary>
     public TimeSpan HeartbeatInitialDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>Time between heartbeats (mesh maintenance, gossip, score decay).</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>A fanout set (topic we publish to without subscribing) is forgotten after this long without publishing.</summary>

@@ -26,6 +26,9 @@ public sealed partial class PubSub : IAsyncDisposable
     private readonly ILogger _log;
     private int _disposed;
 
+    /// <summary>Starts pubsub on <paramref name="host"/>: serves the router's protocols and opens a pubsub stream on every connection to a peer that speaks one.</summary>
+    /// <param name="host">The host to run on (its handlers, connections and peer store).</param>
+    /// <param name="options">The router, signature policy, parameters and limits (defaults when null).</param>
     public PubSub(Libp2pHost host, PubSubOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(host);
@@ -47,10 +50,13 @@ public sealed partial class PubSub : IAsyncDisposable
         _ = HeartbeatLoopAsync();
     }
 
+    /// <summary>The host this node runs on.</summary>
     public Libp2pHost Host => _host;
 
+    /// <summary>The router in use.</summary>
     public PubSubRouterKind Router => _options.Router;
 
+    /// <summary>The options the node was created with.</summary>
     public PubSubOptions Options => _options;
 
     /// <summary>A peer subscribed to or left a topic (raised synchronously; keep handlers short).</summary>
@@ -114,6 +120,7 @@ public sealed partial class PubSub : IAsyncDisposable
             _validators[topic] = _validators.TryGetValue(topic, out var existing) ? [.. existing, validator] : [validator];
     }
 
+    /// <summary>Stops validating <paramref name="topic"/> with <paramref name="validator"/>; false when it was not added.</summary>
     public bool RemoveValidator(string topic, MessageValidator validator)
     {
         lock (_gate)
@@ -250,14 +257,23 @@ public sealed partial class PubSub : IAsyncDisposable
 /// <summary>What a pubsub node has done so far.</summary>
 public sealed class PubSubStats
 {
+    /// <summary>Heartbeats run.</summary>
     public long Heartbeats;
+    /// <summary>Messages received from peers (duplicates included).</summary>
     public long MessagesReceived;
+    /// <summary>Received messages that passed validation (delivered to our subscriptions and forwarded).</summary>
     public long MessagesDelivered;
+    /// <summary>Received messages dropped as already seen.</summary>
     public long Duplicates;
+    /// <summary>Messages a validator or the signature check rejected.</summary>
     public long Rejected;
+    /// <summary>Messages a validator ignored, or that validation throttled or timed out.</summary>
     public long Ignored;
+    /// <summary>RPCs dropped because their sender's score is below the graylist threshold.</summary>
     public long Graylisted;
+    /// <summary>Messages we published.</summary>
     public long Published;
+    /// <summary>Peer streams reset for breaking the protocol.</summary>
     public long ProtocolErrors;
 
     /// <summary>Bytes written to all peers' pubsub streams.</summary>

@@ -8,8 +8,10 @@ namespace Libp2p.PubSub;
 /// </summary>
 public sealed class PubSubOptions
 {
+    /// <summary>The router: gossipsub (default) or floodsub.</summary>
     public PubSubRouterKind Router { get; set; } = PubSubRouterKind.GossipSub;
 
+    /// <summary>Whether published messages are signed and received ones must be (StrictSign, default) or carry no author at all (StrictNoSign).</summary>
     public SignaturePolicy SignaturePolicy { get; set; } = SignaturePolicy.StrictSign;
 
     /// <summary>The message-id function; null: <see cref="MessageIdFunctions.FromAndSeqno"/> (StrictSign) or <see cref="MessageIdFunctions.ContentHash"/> (StrictNoSign).</summary>
@@ -60,11 +62,13 @@ public sealed class PubSubOptions
     /// <summary>Deliver our own published messages to our own subscriptions (go does; js's emitSelf is off by default).</summary>
     public bool DeliverOwnMessages { get; set; } = true;
 
+    /// <summary>The gossipsub parameters (D, heartbeat, gossip, backoff, ...); unused by floodsub.</summary>
     public GossipSubOptions GossipSub { get; set; } = new();
 
     /// <summary>Peer scoring parameters (gossipsub only); null turns scoring off (every score is 0).</summary>
     public PeerScoreParams? Score { get; set; } = new();
 
+    /// <summary>The score thresholds below which a peer is not gossiped with, not published to, or ignored (graylisted).</summary>
     public PeerScoreThresholds Thresholds { get; set; } = new();
 
     /// <summary>The randomness of peer selection; a seeded one makes a router deterministic in tests.</summary>

@@ -3,9 +3,13 @@ namespace Libp2p.PubSub;
 /// <summary>The pubsub protocol ids and what each one can do.</summary>
 public static class PubSubProtocols
 {
+    /// <summary>floodsub.</summary>
     public const string FloodSub = "/floodsub/1.0.0";
+    /// <summary>gossipsub v1.0.</summary>
     public const string MeshSubV10 = "/meshsub/1.0.0";
+    /// <summary>gossipsub v1.1 (peer exchange, backoff, scoring).</summary>
     public const string MeshSubV11 = "/meshsub/1.1.0";
+    /// <summary>gossipsub v1.2 (IDONTWANT).</summary>
     public const string MeshSubV12 = "/meshsub/1.2.0";
 
     /// <summary>What a gossipsub node proposes, best first (go-libp2p-pubsub's GossipSubDefaultProtocols).</summary>

@@ -27,6 +27,7 @@ public sealed class Subscription : IAsyncEnumerable<PubSubMessage>, IAsyncDispos
         });
     }
 
+    /// <summary>The topic subscribed to.</summary>
     public string Topic { get; }
 
     /// <summary>Messages dropped because the application did not read fast enough.</summary>
@@ -42,6 +43,7 @@ public sealed class Subscription : IAsyncEnumerable<PubSubMessage>, IAsyncDispos
 
     internal void Complete() => _messages.Writer.TryComplete();
 
+    /// <summary>The messages of the topic as they arrive; the enumeration ends when the subscription is disposed.</summary>
     public async IAsyncEnumerator<PubSubMessage> GetAsyncEnumerator(CancellationToken cancellationToken = default)
     {
         await foreach (var m in _messages.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))

@@ -33,6 +33,7 @@ public sealed class CircuitRelayTransport : IHostAwareTransport
     private int _inbound;
     private int _disposed;
 
+    /// <summary>A relay client with <paramref name="options"/> (defaults when null); add it to <c>HostOptions.Transports</c> (see <see cref="RelayHostExtensions.AddCircuitRelay"/>).</summary>
     public CircuitRelayTransport(RelayClientOptions? options = null)
     {
         _options = options ?? new RelayClientOptions();
@@ -45,6 +46,7 @@ public sealed class CircuitRelayTransport : IHostAwareTransport
     /// </summary>
     public ListenerId UnlistedCircuits { get; } = ListenerId.Next();
 
+    /// <summary>The options the transport was created with.</summary>
     public RelayClientOptions Options => _options;
 
     /// <summary>Relayed connections accepted and not yet closed.</summary>
@@ -58,8 +60,10 @@ public sealed class CircuitRelayTransport : IHostAwareTransport
 
     internal ILogger Log { get; private set; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
+    /// <inheritdoc/>
     public ChannelReader<TransportEvent> Events => _events.Reader;
 
+    /// <inheritdoc/>
     public void Attach(Libp2pHost host)
     {
         ArgumentNullException.ThrowIfNull(host);
@@ -71,6 +75,7 @@ public sealed class CircuitRelayTransport : IHostAwareTransport
 
     private Libp2pHost Host => _host ?? throw new InvalidOperationException("The CircuitRelayTransport is not attached to a host (add it to HostOptions.Transports).");
 
+    /// <inheritdoc/>
     public bool CanHandle(Multiaddr address) => CircuitAddress.TryParse(address, out _) is not null;
 
     /// <summary>Reserves a slot on the relay named by <paramref name="address"/> (<c>…/p2p/RELAY/p2p-circuit</c>) and keeps it.</summary>
@@ -90,6 +95,7 @@ public sealed class CircuitRelayTransport : IHostAwareTransport
         return listener.Id;
     }
 
+    /// <inheritdoc/>
     public bool RemoveListener(ListenerId id)
     {
         RelayListener? listener;

@@ -28,6 +28,7 @@ public sealed class RelayClientOptions
     /// <summary>First delay before reserving again after the relay connection was lost or a refresh failed; doubles up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The longest wait between two attempts to reserve again.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Circuit addresses announced for one relay (from the relay's reservation answer); the rest are left out.</summary>

@@ -19,18 +19,26 @@ public static class RelayProtocol
 /// <summary>The status codes of circuit relay v2 (the spec's <c>Status</c> enum, same values).</summary>
 public enum RelayStatus
 {
+    /// <summary>Success (<c>OK</c>).</summary>
     Ok = 100,
+    /// <summary>The relay refused the reservation (<c>RESERVATION_REFUSED</c>).</summary>
     ReservationRefused = 200,
+    /// <summary>A relay limit was hit (<c>RESOURCE_LIMIT_EXCEEDED</c>).</summary>
     ResourceLimitExceeded = 201,
+    /// <summary>Not allowed (<c>PERMISSION_DENIED</c>).</summary>
     PermissionDenied = 202,
+    /// <summary>The relay could not reach the target (<c>CONNECTION_FAILED</c>).</summary>
     ConnectionFailed = 203,
+    /// <summary>The target has no reservation on the relay (<c>NO_RESERVATION</c>).</summary>
     NoReservation = 204,
+    /// <summary>A message could not be read (<c>MALFORMED_MESSAGE</c>).</summary>
     MalformedMessage = 400,
+    /// <summary>A message of the wrong type (<c>UNEXPECTED_MESSAGE</c>).</summary>
     UnexpectedMessage = 401,
 }
 
 /// <summary>Names of <see cref="RelayStatus"/> values as the spec and the other implementations print them.</summary>
-public static class RelayStatusNames
+internal static class RelayStatusNames
 {
     /// <summary>The spec's name, e.g. <c>NO_RESERVATION</c>; the number for a value the spec does not define.</summary>
     public static string WireName(this RelayStatus status) => status switch

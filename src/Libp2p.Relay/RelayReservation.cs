@@ -18,7 +18,7 @@ public sealed record RelayReservation(
     /// (<c>ADDR/p2p/RELAY/p2p-circuit</c>; at most <paramref name="maxAddresses"/>, the relay connection's own address first).
     /// </summary>
     /// <exception cref="CircuitRelayException">The relay refused (its status is in the exception) or broke the protocol.</exception>
-    public static async Task<RelayReservation> ReserveAsync(Connection relay, PeerId self, int maxAddresses, CancellationToken ct)
+    internal static async Task<RelayReservation> ReserveAsync(Connection relay, PeerId self, int maxAddresses, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(relay);
         if (relay.IsLimited)

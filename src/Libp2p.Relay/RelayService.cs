@@ -41,6 +41,7 @@ public sealed class RelayService : IAsyncDisposable
         _ = SweepAsync();
     }
 
+    /// <summary>The options the service was created with.</summary>
     public RelayServiceOptions Options => _options;
 
     /// <summary>Peers holding a reservation now.</summary>

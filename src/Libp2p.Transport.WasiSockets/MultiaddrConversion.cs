@@ -7,13 +7,23 @@ using Libp2p.Transports;
 namespace Libp2p.Transport.WasiSockets;
 
 /// <summary>Which address families a DNS multiaddr accepts.</summary>
-public enum DnsFamily { Any, Ipv4, Ipv6 }
+public enum DnsFamily
+{
+    /// <summary>IPv4 and IPv6 addresses (<c>/dns</c>).</summary>
+    Any,
+
+    /// <summary>IPv4 addresses only (<c>/dns4</c>).</summary>
+    Ipv4,
+
+    /// <summary>IPv6 addresses only (<c>/dns6</c>).</summary>
+    Ipv6,
+}
 
 /// <summary>
 /// Multiaddr ↔ <c>ip-socket-address</c> for the WASI transport. Parsing is <see cref="TcpMultiaddr"/>'s, shared with
 /// the native TCP transport, so both accept the same addresses.
 /// </summary>
-public static class MultiaddrConversion
+internal static class MultiaddrConversion
 {
     /// <summary>
     /// Parses a TCP multiaddr this transport serves: <see cref="TcpMultiaddr"/>'s shapes, except an <c>/ip6zone</c>

@@ -23,7 +23,7 @@ namespace Libp2p.Transport.WasiSockets;
 /// <see cref="ReadAheadSize"/> into a pooled buffer and later reads are served from it; the buffer is held only
 /// while it holds bytes, so an idle connection keeps none.</para>
 /// </remarks>
-public sealed class WasiTcpConnection : IRawConnection
+internal sealed class WasiTcpConnection : IRawConnection
 {
     /// <summary>Reads asking for fewer bytes than this go through the read-ahead buffer.</summary>
     internal const int SmallRead = 256;

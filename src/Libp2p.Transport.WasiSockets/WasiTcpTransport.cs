@@ -25,6 +25,9 @@ public sealed class WasiTcpTransport : ITransport
     private readonly Dictionary<ListenerId, WasiTcpListener> _listeners = new();
     private bool _disposed;
 
+    /// <summary>A transport over <paramref name="environment"/>'s <c>wasi:sockets</c>, with <paramref name="options"/> (defaults when null).</summary>
+    /// <param name="environment">The backend and event loop: <see cref="WasiEnvironment.Component"/> or <see cref="WasiEnvironment.NodeJsHost()"/>.</param>
+    /// <param name="options">Socket options and limits.</param>
     public WasiTcpTransport(WasiEnvironment environment, WasiTcpTransportOptions? options = null)
     {
         _backend = environment.Backend;
@@ -40,13 +43,18 @@ public sealed class WasiTcpTransport : ITransport
         });
     }
 
+    /// <inheritdoc/>
     public ChannelReader<TransportEvent> Events => _events.Reader;
 
     /// <summary>The scheduler's clock, for the layers above (timeouts, keep-alives).</summary>
     public TimeProvider TimeProvider => _scheduler.TimeProvider;
 
+    /// <inheritdoc/>
     public bool CanHandle(Multiaddr address) => MultiaddrConversion.TryParse(address, out _, out _);
 
+    /// <summary>Binds and listens on <c>/ip4|ip6/…/tcp/…</c> (synchronously); the bound address (the real port for <c>/tcp/0</c>) arrives as a <see cref="TransportEvent.NewAddress"/>.</summary>
+    /// <exception cref="TransportNotSupportedException">Not a TCP address this transport listens on.</exception>
+    /// <exception cref="TransportException">The host refused the bind or listen (its WASI error code inside).</exception>
     public ListenerId Listen(Multiaddr address)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -83,6 +91,7 @@ public sealed class WasiTcpTransport : ITransport
         }
     }
 
+    /// <inheritdoc/>
     public bool RemoveListener(ListenerId id)
     {
         if (!_listeners.Remove(id, out var listener)) return false;
@@ -92,6 +101,9 @@ public sealed class WasiTcpTransport : ITransport
         return true;
     }
 
+    /// <summary>Connects to <c>/ip4|ip6|dns|dns4|dns6/…/tcp/…</c> (names through <c>ip-name-lookup</c>, each resolved address tried in order).</summary>
+    /// <exception cref="TransportNotSupportedException">Not a TCP address this transport dials.</exception>
+    /// <exception cref="TransportException">Every attempt failed (the last one's WASI error code inside); <see cref="NetworkAccessDeniedException"/> when the host denied the network.</exception>
     public async ValueTask<IRawConnection> DialAsync(Multiaddr address, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -288,6 +300,7 @@ public sealed class WasiTcpTransport : ITransport
         _ = _events.Writer.WriteAsync(e).AsTask().ContinueWith(static _ => { }, TaskScheduler.Default);
     }
 
+    /// <summary>Removes every listener (their events are published), completes <see cref="Events"/> and drops the network handle.</summary>
     public async ValueTask DisposeAsync()
     {
         if (_disposed) return;

@@ -14,6 +14,10 @@ namespace Libp2p;
 /// </remarks>
 public class Libp2pException : IOException
 {
+    /// <summary>A failure of kind <paramref name="error"/>.</summary>
+    /// <param name="error">Which failure this is.</param>
+    /// <param name="message">What happened, for people.</param>
+    /// <param name="innerException">The cause (a platform exception keeps the platform's own code), or null.</param>
     public Libp2pException(Libp2pError error, string message, Exception? innerException = null)
         : base(message, innerException)
     {

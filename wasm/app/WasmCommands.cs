@@ -60,7 +60,7 @@ public sealed class WasmContext(WasiEnvironment environment)
     public WasiEnvironment Environment { get; } = environment;
 
     /// <summary>The loop's clock (monotonic-clock); give it to everything that needs time.</summary>
-    public TimeProvider TimeProvider => Environment.Scheduler.TimeProvider;
+    public TimeProvider TimeProvider => Environment.TimeProvider;
 
     public WasiTcpTransport CreateTransport(WasiTcpTransportOptions? options = null) => new(Environment, options);
 

@@ -14,7 +14,7 @@ namespace Libp2p.Cli.Commands;
 /// JSON line: <c>{"event":"daemon","control":MA,"peerId":ID,"addrs":[...]}</c>. An option this build cannot honour
 /// makes it exit with code 2 before it opens anything, with a message that says "unsupported" (a test harness skips).
 /// </summary>
-public static class DaemonCommand
+internal static class DaemonCommand
 {
     /// <summary>Exit code for an option this build does not support.</summary>
     public const int Unsupported = 2;

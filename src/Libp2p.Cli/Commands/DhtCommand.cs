@@ -9,7 +9,7 @@ namespace Libp2p.Cli.Commands;
 /// <c>p2p dht find-peer|get|put|provide|find-providers ... --bootstrap MA...</c>: one DHT operation from a short-lived
 /// client node (it queries but does not serve, so it enters nobody's routing table), then exit.
 /// </summary>
-public static class DhtCommand
+internal static class DhtCommand
 {
     public static Command Create()
     {

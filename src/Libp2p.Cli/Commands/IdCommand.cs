@@ -4,7 +4,7 @@ using Libp2p.Identity;
 namespace Libp2p.Cli.Commands;
 
 /// <summary><c>p2p id --key FILE [--json]</c>: the peer id (and public key) of a private key file.</summary>
-public static class IdCommand
+internal static class IdCommand
 {
     public static Command Create()
     {

@@ -4,7 +4,7 @@ using Libp2p.Identity;
 namespace Libp2p.Cli.Commands;
 
 /// <summary><c>p2p identify MA</c>: what the remote says about itself over /ipfs/id/1.0.0.</summary>
-public static class IdentifyCommand
+internal static class IdentifyCommand
 {
     public static Command Create()
     {

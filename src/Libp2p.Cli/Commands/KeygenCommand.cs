@@ -4,7 +4,7 @@ using Libp2p.Identity;
 namespace Libp2p.Cli.Commands;
 
 /// <summary><c>p2p keygen [--type ed25519|secp256k1|ecdsa|rsa] --out FILE [--force] [--json]</c></summary>
-public static class KeygenCommand
+internal static class KeygenCommand
 {
     public static Command Create()
     {

@@ -12,7 +12,7 @@ namespace Libp2p.Cli.Commands;
 /// DHT) until SIGINT/SIGTERM. First line: the listening event; then one line per event (with pubsub: peers joining/leaving
 /// topics and every message of the subscribed topics).
 /// </summary>
-public static class ListenCommand
+internal static class ListenCommand
 {
     public static Command Create()
     {

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Libp2p.Cli.Commands;
 
 /// <summary><c>p2p perf MA --upload BYTES --download BYTES</c>: /perf/1.0.0 against a peer that serves it.</summary>
-public static class PerfCommand
+internal static class PerfCommand
 {
     public static Command Create()
     {

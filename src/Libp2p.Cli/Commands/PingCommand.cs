@@ -4,7 +4,7 @@ using Libp2p.Protocols.Ping;
 namespace Libp2p.Cli.Commands;
 
 /// <summary><c>p2p ping MA [--count N] [--interval SECONDS]</c>: a line per round trip, then min/median/max.</summary>
-public static class PingCommand
+internal static class PingCommand
 {
     public static Command Create()
     {

@@ -9,7 +9,7 @@ namespace Libp2p.Cli.Commands;
 /// address, joins the topic, waits (up to --timeout) until a peer is in it, then publishes each line of standard
 /// input and prints what arrives from others. Ends at the end of standard input (after what was published has left).
 /// </summary>
-public static class PubSubCommand
+internal static class PubSubCommand
 {
     /// <summary>Where the lines to publish come from; the Wasm app replaces it (browser-wasm has no Console.In).</summary>
     public static Func<CancellationToken, IAsyncEnumerable<string>> InputLines { get; set; } = DefaultInput;

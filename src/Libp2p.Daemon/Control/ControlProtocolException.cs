@@ -20,5 +20,6 @@ public enum ControlProtocolError
 public sealed class ControlProtocolException(ControlProtocolError error, string message, Exception? inner = null)
     : Libp2pException(Libp2pError.ProtocolViolation, message, inner)
 {
+    /// <summary>The finer kind of failure.</summary>
     public ControlProtocolError Error { get; } = error;
 }

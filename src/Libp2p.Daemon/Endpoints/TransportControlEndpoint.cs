@@ -21,6 +21,7 @@ public sealed class TransportControlEndpoint : IControlEndpoint
         Address = address;
     }
 
+    /// <inheritdoc/>
     public Multiaddr Address { get; }
 
     /// <summary>
@@ -58,6 +59,7 @@ public sealed class TransportControlEndpoint : IControlEndpoint
         }
     }
 
+    /// <inheritdoc/>
     public async ValueTask<IDuplexStream?> AcceptAsync(CancellationToken cancellationToken)
     {
         while (await _transport.Events.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
@@ -76,11 +78,14 @@ public sealed class TransportControlEndpoint : IControlEndpoint
         return null;
     }
 
+    /// <inheritdoc/>
     public bool CanDial(Multiaddr address) => _transport.CanHandle(address);
 
+    /// <inheritdoc/>
     public async ValueTask<IDuplexStream> DialAsync(Multiaddr address, CancellationToken cancellationToken) =>
         await _transport.DialAsync(address, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Stops listening and disposes the transport.</summary>
     public async ValueTask DisposeAsync()
     {
         _transport.RemoveListener(_listener);

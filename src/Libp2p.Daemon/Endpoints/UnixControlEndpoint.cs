@@ -25,6 +25,7 @@ public sealed class UnixControlEndpoint : IControlEndpoint
         _tcpDialer = tcpDialer;
     }
 
+    /// <inheritdoc/>
     public Multiaddr Address { get; }
 
     /// <summary>True for a <c>/unix/PATH</c> address.</summary>
@@ -53,6 +54,7 @@ public sealed class UnixControlEndpoint : IControlEndpoint
         return new UnixControlEndpoint(socket, path, address, tcpDialer);
     }
 
+    /// <inheritdoc/>
     public async ValueTask<IDuplexStream?> AcceptAsync(CancellationToken cancellationToken)
     {
         try
@@ -66,8 +68,10 @@ public sealed class UnixControlEndpoint : IControlEndpoint
         }
     }
 
+    /// <inheritdoc/>
     public bool CanDial(Multiaddr address) => IsUnix(address) || _tcpDialer?.CanHandle(address) == true;
 
+    /// <inheritdoc/>
     public async ValueTask<IDuplexStream> DialAsync(Multiaddr address, CancellationToken cancellationToken)
     {
         if (!IsUnix(address))
@@ -94,6 +98,7 @@ public sealed class UnixControlEndpoint : IControlEndpoint
         }
     }
 
+    /// <summary>Stops listening and deletes the socket file.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;

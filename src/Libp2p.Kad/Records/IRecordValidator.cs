@@ -16,6 +16,8 @@ public interface IRecordValidator
 /// <summary>A record was refused: malformed, badly signed, expired, or of an unknown namespace.</summary>
 public sealed class RecordValidationException : Libp2pException
 {
+    /// <summary>A record that is not valid, as <paramref name="message"/> says.</summary>
     public RecordValidationException(string message) : base(Libp2pError.ProtocolViolation, message) { }
+    /// <summary>A record that is not valid, as <paramref name="message"/> says, because of <paramref name="inner"/>.</summary>
     public RecordValidationException(string message, Exception inner) : base(Libp2pError.ProtocolViolation, message, inner) { }
 }

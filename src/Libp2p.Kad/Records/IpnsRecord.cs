@@ -34,8 +34,10 @@ public sealed class IpnsRecord
     /// <summary>End of life (ValidityType EOL).</summary>
     public DateTimeOffset Validity { get; }
 
+    /// <summary>The record's sequence number (higher is newer).</summary>
     public ulong Sequence { get; }
 
+    /// <summary>How long resolvers may cache the record, in nanoseconds.</summary>
     public ulong TtlNanoseconds { get; }
 
     /// <summary>The key that signed it (from <c>pubKey</c> or from the name).</summary>

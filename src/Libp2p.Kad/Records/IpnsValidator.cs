@@ -10,6 +10,7 @@ public sealed class IpnsValidator(TimeProvider time) : IRecordValidator
 {
     private readonly TimeProvider _time = time ?? throw new ArgumentNullException(nameof(time));
 
+    /// <inheritdoc/>
     public void Validate(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         var record = IpnsRecord.Verify(NameOf(key), value);
@@ -17,6 +18,8 @@ public sealed class IpnsValidator(TimeProvider time) : IRecordValidator
             throw new RecordValidationException($"The IPNS record expired at {record.Validity:O}.");
     }
 
+    /// <summary>The record with the highest sequence number, then the latest validity.</summary>
+    /// <inheritdoc/>
     public int Select(ReadOnlySpan<byte> key, IReadOnlyList<ReadOnlyMemory<byte>> values)
     {
         var name = NameOf(key);

@@ -8,8 +8,10 @@ namespace Libp2p.Kad.Records;
 /// </summary>
 public sealed class PublicKeyValidator : IRecordValidator
 {
+    /// <summary>The validator (it has no state).</summary>
     public static readonly PublicKeyValidator Instance = new();
 
+    /// <inheritdoc/>
     public void Validate(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         if (!RecordKey.TrySplit(key, out var ns, out var rest) || ns != "pk")
@@ -26,5 +28,7 @@ public sealed class PublicKeyValidator : IRecordValidator
             throw new RecordValidationException($"The public key is that of {actual}, not of {named}.");
     }
 
+    /// <summary>Any valid value: they are all the same key.</summary>
+    /// <inheritdoc/>
     public int Select(ReadOnlySpan<byte> key, IReadOnlyList<ReadOnlyMemory<byte>> values) => 0;
 }

@@ -15,6 +15,7 @@ public static class RecordKey
     /// <summary>The key of the IPNS record named by <paramref name="peer"/>: <c>/ipns/</c> + its multihash.</summary>
     public static byte[] Ipns(PeerId peer) => WithNamespace("ipns", peer.Bytes);
 
+    /// <summary>The key <c>/ns/</c> followed by <paramref name="rest"/>.</summary>
     public static byte[] WithNamespace(string ns, ReadOnlySpan<byte> rest)
     {
         ArgumentException.ThrowIfNullOrEmpty(ns);

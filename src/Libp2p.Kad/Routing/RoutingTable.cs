@@ -42,10 +42,14 @@ public sealed class RoutingTable
         _time = time;
     }
 
+    /// <summary>Our own peer id.</summary>
     public PeerId Local { get; }
+    /// <summary>Our own key (distances are measured from it).</summary>
     public KadKey LocalKey { get; }
+    /// <summary>Peers per bucket at most (k).</summary>
     public int BucketSize { get; }
 
+    /// <summary>Peers in the table.</summary>
     public int Count { get { lock (_lock) return _byPeer.Count; } }
 
     /// <summary>The peers in the table right now.</summary>
@@ -54,6 +58,7 @@ public sealed class RoutingTable
     /// <summary>Entries per bucket, from the farthest bucket (index 0) to the nearest.</summary>
     public IReadOnlyList<int> BucketSizes { get { lock (_lock) return [.. _buckets.Select(b => b.Count)]; } }
 
+    /// <summary>True when <paramref name="peer"/> is in the table.</summary>
     public bool Contains(PeerId peer)
     {
         lock (_lock) return _byPeer.ContainsKey(peer);

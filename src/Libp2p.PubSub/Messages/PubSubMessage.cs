@@ -22,6 +22,7 @@ public sealed class PubSubMessage
         Wire = wire;
     }
 
+    /// <summary>The topic it was published to.</summary>
     public string Topic { get; }
 
     /// <summary>The payload.</summary>
@@ -33,6 +34,7 @@ public sealed class PubSubMessage
     /// <summary>The author's sequence number (8 bytes, big-endian), or null.</summary>
     public ReadOnlyMemory<byte>? Seqno { get; }
 
+    /// <summary>The author's signature, or null for unsigned messages.</summary>
     public ReadOnlyMemory<byte>? Signature { get; }
 
     /// <summary>The author's public key (protobuf) when it is not inlined in its peer id.</summary>
@@ -50,5 +52,6 @@ public sealed class PubSubMessage
     /// <summary>The protobuf <c>Message</c> exactly as it travels (forwarded without re-encoding).</summary>
     internal byte[] Wire { get; }
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Topic} {Id} from {From?.ToString() ?? "(unsigned)"} via {ReceivedFrom} ({Data.Length} B)";
 }

@@ -17,17 +17,21 @@ public sealed class PeerScoreParams
 
     /// <summary>P5: the application's score of a peer (any real value) and its weight.</summary>
     public Func<PeerId, double>? AppSpecificScore { get; set; }
+    /// <summary>P5's weight.</summary>
     public double AppSpecificWeight { get; set; } = 10;
 
     /// <summary>P6: more than <see cref="IPColocationFactorThreshold"/> peers on one IP cost each the square of the surplus, times this (negative) weight.</summary>
     public double IPColocationFactorWeight { get; set; } = -5;
+    /// <summary>P6: peers on one IP beyond which each pays.</summary>
     public double IPColocationFactorThreshold { get; set; } = 10;
     /// <summary>Addresses exempt from P6 (e.g. a local simulation on 127.0.0.1).</summary>
     public ISet<IPAddress> IPColocationFactorWhitelist { get; } = new HashSet<IPAddress>();
 
     /// <summary>P7: the square of the behaviour penalty counter above the threshold, times this (negative) weight; the counter decays.</summary>
     public double BehaviourPenaltyWeight { get; set; } = -10;
+    /// <summary>P7: the counter value above which the penalty applies.</summary>
     public double BehaviourPenaltyThreshold { get; set; }
+    /// <summary>P7: the counter's decay factor per decay interval.</summary>
     public double BehaviourPenaltyDecay { get; set; } = 0.2;
 
     /// <summary>How often counters decay.</summary>

@@ -11,28 +11,39 @@ public sealed class TopicScoreParams
 
     /// <summary>P1, time in mesh: weight (positive), quantum, cap.</summary>
     public double TimeInMeshWeight { get; set; } = 1;
+    /// <summary>P1: the time unit of time in mesh.</summary>
     public TimeSpan TimeInMeshQuantum { get; set; } = TimeSpan.FromMilliseconds(1);
+    /// <summary>P1: the cap, in quanta.</summary>
     public double TimeInMeshCap { get; set; } = 3600;
 
     /// <summary>P2, first message deliveries: weight (positive), decay, cap.</summary>
     public double FirstMessageDeliveriesWeight { get; set; } = 1;
+    /// <summary>P2: the counter's decay factor.</summary>
     public double FirstMessageDeliveriesDecay { get; set; } = 0.5;
+    /// <summary>P2: the counter's cap.</summary>
     public double FirstMessageDeliveriesCap { get; set; } = 2000;
 
     /// <summary>P3, mesh message delivery rate: weight (negative), decay, cap, threshold, near-first window, activation.</summary>
     public double MeshMessageDeliveriesWeight { get; set; } = -1;
+    /// <summary>P3: the counter's decay factor.</summary>
     public double MeshMessageDeliveriesDecay { get; set; } = 0.5;
+    /// <summary>P3: the counter's cap.</summary>
     public double MeshMessageDeliveriesCap { get; set; } = 100;
+    /// <summary>P3: deliveries below which the square of the deficit is the penalty.</summary>
     public double MeshMessageDeliveriesThreshold { get; set; } = 20;
+    /// <summary>P3: how long after the first delivery a duplicate from a mesh peer still counts.</summary>
     public TimeSpan MeshMessageDeliveriesWindow { get; set; } = TimeSpan.FromMilliseconds(10);
+    /// <summary>P3: time in the mesh before the penalty applies.</summary>
     public TimeSpan MeshMessageDeliveriesActivation { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>P3b, sticky mesh delivery failures: weight (negative), decay.</summary>
     public double MeshFailurePenaltyWeight { get; set; } = -1;
+    /// <summary>P3b: the counter's decay factor.</summary>
     public double MeshFailurePenaltyDecay { get; set; } = 0.5;
 
     /// <summary>P4, invalid messages: weight (negative), decay.</summary>
     public double InvalidMessageDeliveriesWeight { get; set; } = -1;
+    /// <summary>P4: the counter's decay factor.</summary>
     public double InvalidMessageDeliveriesDecay { get; set; } = 0.3;
 
     internal void Validate(string topic)

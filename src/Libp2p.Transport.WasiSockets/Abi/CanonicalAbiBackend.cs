@@ -13,7 +13,7 @@ namespace Libp2p.Transport.WasiSockets.Abi;
 /// (<c>read</c>, <c>poll</c>, strings) were allocated through the module's <c>cabi_realloc</c> (malloc), so they are
 /// copied out and released with <see cref="NativeMemory.Free"/> (see <see cref="FreeReturned"/>).
 /// </summary>
-public sealed unsafe class CanonicalAbiBackend : IWasiBackend
+internal sealed unsafe class CanonicalAbiBackend : IWasiBackend
 {
     private readonly ICanonicalImports _imports;
     private string _lastStreamError = "";

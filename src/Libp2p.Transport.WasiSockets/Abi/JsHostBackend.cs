@@ -12,7 +12,7 @@ namespace Libp2p.Transport.WasiSockets.Abi;
 /// u16 segments (IPv6).
 /// </summary>
 [SupportedOSPlatform("browser")]
-public sealed class JsHostBackend : IWasiBackend
+internal sealed class JsHostBackend : IWasiBackend
 {
     /// <summary>Option ids of the glue's <c>setOption</c>.</summary>
     internal enum Option { ListenBacklogSize = 0, KeepAliveEnabled, KeepAliveIdleTime, KeepAliveInterval, KeepAliveCount, HopLimit, ReceiveBufferSize, SendBufferSize }

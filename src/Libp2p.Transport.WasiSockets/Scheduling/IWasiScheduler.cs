@@ -7,7 +7,7 @@ namespace Libp2p.Transport.WasiSockets.Scheduling;
 /// and the clock. <see cref="PollingEventLoop"/> runs its own loop (browser-wasm on Node); <see cref="WasiRuntimeScheduler"/>
 /// hands pollables to the .NET WASI runtime's loop (componentize-dotnet builds).
 /// </summary>
-public interface IWasiScheduler
+internal interface IWasiScheduler
 {
     /// <summary>Time for everything above the transport (timeouts, keep-alives); on our own loop it is monotonic-clock.</summary>
     TimeProvider TimeProvider { get; }

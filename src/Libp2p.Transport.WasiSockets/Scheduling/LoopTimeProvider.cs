@@ -5,7 +5,7 @@ namespace Libp2p.Transport.WasiSockets.Scheduling;
 /// <see cref="PollingEventLoop"/> (the loop waits on a clock pollable for the earliest one). Wall-clock time
 /// (<see cref="TimeProvider.GetUtcNow"/>) stays the system's.
 /// </summary>
-public sealed class LoopTimeProvider : TimeProvider
+internal sealed class LoopTimeProvider : TimeProvider
 {
     private readonly PollingEventLoop _loop;
 

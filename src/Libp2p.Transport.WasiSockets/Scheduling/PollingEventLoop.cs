@@ -26,7 +26,7 @@ namespace Libp2p.Transport.WasiSockets.Scheduling;
 /// completion or cancellation a swap-remove, and the ready indices <c>poll</c> returns are the waiters' own
 /// positions — no scan of the waiters per turn beyond the handle list <c>poll</c> itself takes.</para>
 /// </remarks>
-public sealed class PollingEventLoop : IWasiScheduler
+internal sealed class PollingEventLoop : IWasiScheduler
 {
     /// <summary>Longest a turn blocks in <c>poll</c> with nothing due: bounds how late host-side work the loop cannot see runs.</summary>
     public static readonly TimeSpan MaxBlock = TimeSpan.FromMilliseconds(250);

@@ -9,7 +9,7 @@ namespace Libp2p.Transport.WasiSockets.Scheduling;
 /// <see cref="UnsafeAccessorAttribute"/> as componentize-dotnet's own wasi:http code does). The runtime's timers
 /// already work there, so time is <see cref="TimeProvider.System"/>. Compiled here, runnable only on WASI.
 /// </summary>
-public sealed class WasiRuntimeScheduler : IWasiScheduler
+internal sealed class WasiRuntimeScheduler : IWasiScheduler
 {
     public TimeProvider TimeProvider => TimeProvider.System;
 

@@ -9,7 +9,7 @@ namespace Libp2p.Transport.WasiSockets.Wit;
 /// browser-wasm on Node). Callers use the typed wrappers (<see cref="TcpSocket"/>, <see cref="InputStream"/>, ...),
 /// which own handles and drop children before parents.
 /// </summary>
-public interface IWasiBackend
+internal interface IWasiBackend
 {
     // wasi:sockets/instance-network
     int InstanceNetwork();

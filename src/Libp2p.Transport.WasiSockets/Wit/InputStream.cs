@@ -1,7 +1,7 @@
 namespace Libp2p.Transport.WasiSockets.Wit;
 
 /// <summary><c>wasi:io/streams.input-stream</c> with its one cached pollable (a child, dropped first).</summary>
-public sealed class InputStream : IDisposable
+internal sealed class InputStream : IDisposable
 {
     private readonly IWasiBackend _backend;
     private int _handle;

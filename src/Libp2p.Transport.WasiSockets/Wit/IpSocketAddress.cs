@@ -5,14 +5,14 @@ using System.Runtime.CompilerServices;
 namespace Libp2p.Transport.WasiSockets.Wit;
 
 /// <summary><c>ip-address-family</c> (WIT order).</summary>
-public enum IpAddressFamily : byte
+internal enum IpAddressFamily : byte
 {
     Ipv4 = 0,
     Ipv6 = 1,
 }
 
 /// <summary><c>shutdown-type</c> (WIT order).</summary>
-public enum ShutdownType : byte
+internal enum ShutdownType : byte
 {
     Receive = 0,
     Send = 1,
@@ -21,7 +21,7 @@ public enum ShutdownType : byte
 
 /// <summary>The 16 address bytes of an <see cref="IpSocketAddress"/> (4 used for IPv4), stored inline.</summary>
 [InlineArray(16)]
-public struct IpAddressBytes
+internal struct IpAddressBytes
 {
     private byte _element0;
 }
@@ -30,7 +30,7 @@ public struct IpAddressBytes
 /// <c>ip-socket-address</c>: <c>ipv4(ipv4-socket-address)</c> or <c>ipv6(ipv6-socket-address)</c>, kept as a
 /// value type so it crosses both backends without allocating.
 /// </summary>
-public struct IpSocketAddress : IEquatable<IpSocketAddress>
+internal struct IpSocketAddress : IEquatable<IpSocketAddress>
 {
     private IpAddressBytes _address;
 

@@ -1,7 +1,7 @@
 namespace Libp2p.Transport.WasiSockets.Wit;
 
 /// <summary><c>wasi:sockets/network.network</c>: the capability handle every bind, connect and lookup borrows.</summary>
-public sealed class Network : IDisposable
+internal sealed class Network : IDisposable
 {
     private readonly IWasiBackend _backend;
     private int _handle;

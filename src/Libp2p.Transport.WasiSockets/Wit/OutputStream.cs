@@ -1,7 +1,7 @@
 namespace Libp2p.Transport.WasiSockets.Wit;
 
 /// <summary><c>wasi:io/streams.output-stream</c> with its one cached pollable (a child, dropped first).</summary>
-public sealed class OutputStream : IDisposable
+internal sealed class OutputStream : IDisposable
 {
     private readonly IWasiBackend _backend;
     private int _handle;

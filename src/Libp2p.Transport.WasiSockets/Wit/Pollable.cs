@@ -1,7 +1,7 @@
 namespace Libp2p.Transport.WasiSockets.Wit;
 
 /// <summary><c>wasi:io/poll.pollable</c>: an owned handle; dropped before the resource it was subscribed from.</summary>
-public sealed class Pollable : IDisposable
+internal sealed class Pollable : IDisposable
 {
     private readonly IWasiBackend _backend;
     private int _handle;

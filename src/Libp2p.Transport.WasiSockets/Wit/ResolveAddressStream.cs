@@ -3,7 +3,7 @@ using System.Net;
 namespace Libp2p.Transport.WasiSockets.Wit;
 
 /// <summary><c>wasi:sockets/ip-name-lookup.resolve-address-stream</c> with its cached pollable.</summary>
-public sealed class ResolveAddressStream : IDisposable
+internal sealed class ResolveAddressStream : IDisposable
 {
     private readonly IWasiBackend _backend;
     private int _handle;

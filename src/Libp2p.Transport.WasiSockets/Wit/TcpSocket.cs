@@ -5,7 +5,7 @@ namespace Libp2p.Transport.WasiSockets.Wit;
 /// <see cref="FinishConnect"/> and <see cref="Accept"/> are children the caller must drop before this socket.
 /// The start/finish pairs return <see cref="NetworkErrorCode.WouldBlock"/> until <see cref="Pollable"/> is ready.
 /// </summary>
-public sealed class TcpSocket : IDisposable
+internal sealed class TcpSocket : IDisposable
 {
     private readonly IWasiBackend _backend;
     private int _handle;

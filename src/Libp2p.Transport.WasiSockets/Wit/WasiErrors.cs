@@ -7,7 +7,7 @@ namespace Libp2p.Transport.WasiSockets.Wit;
 /// <see cref="Libp2pException.Libp2pError"/> gives its meaning, and the inner <see cref="WasiNetworkException"/>
 /// keeps the code itself.
 /// </summary>
-public static class WasiErrors
+internal static class WasiErrors
 {
     /// <summary>What to grant, per host, when the network capability is denied.</summary>
     public const string GrantNetworkHint =

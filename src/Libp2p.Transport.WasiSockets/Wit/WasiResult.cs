@@ -1,7 +1,7 @@
 namespace Libp2p.Transport.WasiSockets.Wit;
 
 /// <summary><c>result&lt;_, error-code&gt;</c> without allocation.</summary>
-public readonly struct WasiResult
+internal readonly struct WasiResult
 {
     private readonly NetworkErrorCode _error;
     private readonly bool _failed;
@@ -20,7 +20,7 @@ public readonly struct WasiResult
 }
 
 /// <summary><c>result&lt;T, error-code&gt;</c> without allocation.</summary>
-public readonly struct WasiResult<T>
+internal readonly struct WasiResult<T>
 {
     private readonly T _value;
     private readonly NetworkErrorCode _error;
@@ -42,7 +42,7 @@ public readonly struct WasiResult<T>
 }
 
 /// <summary>Outcome of a <c>wasi:io/streams</c> call: ok, <c>closed</c>, or <c>last-operation-failed</c>.</summary>
-public enum StreamStatus
+internal enum StreamStatus
 {
     Ok = 0,
     Closed = 1,

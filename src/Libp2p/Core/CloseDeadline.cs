@@ -11,7 +11,7 @@ namespace Libp2p.Core;
 /// system's natively, the event loop's over <c>wasi:clocks/monotonic-clock</c> inside Wasm) both measure the same time.
 /// The real clock's timer is the runtime's: a thread-pool timer natively, a host timer inside Wasm.
 /// </remarks>
-public sealed class CloseDeadline : IDisposable
+internal sealed class CloseDeadline : IDisposable
 {
     private readonly CancellationTokenSource _hostClock;
     private readonly CancellationTokenSource? _realClock;

@@ -36,42 +36,53 @@ public sealed class DuplexStreamAdapter : Stream
     /// <summary>The stream this adapter reads from and writes to.</summary>
     public IDuplexStream Inner { get; }
 
+    /// <inheritdoc/>
     public override bool CanRead => _disposed == 0;
+    /// <inheritdoc/>
     public override bool CanWrite => _disposed == 0;
+    /// <inheritdoc/>
     public override bool CanSeek => false;
 
+    /// <inheritdoc/>
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         return Inner.ReadAsync(buffer, cancellationToken);
     }
 
+    /// <inheritdoc/>
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
         ValidateBufferArguments(buffer, offset, count);
         return ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 
+    /// <inheritdoc/>
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         return Inner.WriteAsync(buffer, cancellationToken);
     }
 
+    /// <inheritdoc/>
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
         ValidateBufferArguments(buffer, offset, count);
         return WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 
+    /// <inheritdoc/>
     public override IAsyncResult BeginRead(byte[] buffer, int offset, int count, AsyncCallback? callback, object? state)
         => TaskToAsyncResult.Begin(ReadAsync(buffer, offset, count, CancellationToken.None), callback, state);
 
+    /// <inheritdoc/>
     public override int EndRead(IAsyncResult asyncResult) => TaskToAsyncResult.End<int>(asyncResult);
 
+    /// <inheritdoc/>
     public override IAsyncResult BeginWrite(byte[] buffer, int offset, int count, AsyncCallback? callback, object? state)
         => TaskToAsyncResult.Begin(WriteAsync(buffer, offset, count, CancellationToken.None), callback, state);
 
+    /// <inheritdoc/>
     public override void EndWrite(IAsyncResult asyncResult) => TaskToAsyncResult.End(asyncResult);
 
     /// <summary>Half-close: no more writes; the remote reads EOF after the bytes already written. Reading goes on.</summary>
@@ -87,23 +98,33 @@ public sealed class DuplexStreamAdapter : Stream
     /// <summary>Nothing to do: a completed write was already accepted by the layer below.</summary>
     public override void Flush() { }
 
+    /// <inheritdoc/>
     public override Task FlushAsync(CancellationToken cancellationToken)
         => cancellationToken.IsCancellationRequested ? Task.FromCanceled(cancellationToken) : Task.CompletedTask;
 
+    /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count) => throw SyncNotSupported();
+    /// <inheritdoc/>
     public override int Read(Span<byte> buffer) => throw SyncNotSupported();
+    /// <inheritdoc/>
     public override void Write(byte[] buffer, int offset, int count) => throw SyncNotSupported();
+    /// <inheritdoc/>
     public override void Write(ReadOnlySpan<byte> buffer) => throw SyncNotSupported();
 
+    /// <inheritdoc/>
     public override long Length => throw new NotSupportedException("A duplex stream has no length.");
+    /// <inheritdoc/>
     public override long Position
     {
         get => throw new NotSupportedException("A duplex stream cannot seek.");
         set => throw new NotSupportedException("A duplex stream cannot seek.");
     }
+    /// <inheritdoc/>
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException("A duplex stream cannot seek.");
+    /// <inheritdoc/>
     public override void SetLength(long value) => throw new NotSupportedException("A duplex stream has no length.");
 
+    /// <inheritdoc/>
     public override async ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
@@ -111,6 +132,7 @@ public sealed class DuplexStreamAdapter : Stream
         await Inner.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
         if (!disposing || Interlocked.Exchange(ref _disposed, 1) != 0 || _leaveOpen) return;

@@ -114,6 +114,7 @@ public sealed class DuplexStreamPipe : IDuplexPipe, IAsyncDisposable
         await reader.CompleteAsync(error).ConfigureAwait(false);
     }
 
+    /// <summary>Completes both pipes and, unless the view was created with <c>leaveOpen</c>, disposes the stream.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;

@@ -7,7 +7,7 @@ namespace Libp2p.Core;
 /// Two connected in-memory <see cref="IDuplexStream"/> ends, for tests and for composing layers
 /// without a socket. Each direction is a bounded <see cref="Pipe"/>, so writers see backpressure.
 /// </summary>
-public static class InMemoryDuplex
+internal static class InMemoryDuplex
 {
     public static (IDuplexStream A, IDuplexStream B) CreatePair(long bufferBytes = 1 << 20)
     {

@@ -7,7 +7,7 @@ namespace Libp2p.Crypto;
 /// little-endian. Encrypts and decrypts into caller buffers; the source and destination may be the same
 /// memory (in place) but must not otherwise overlap. Not thread-safe: one operation at a time.
 /// </summary>
-public abstract class ChaCha20Poly1305Cipher : IDisposable
+internal abstract class ChaCha20Poly1305Cipher : IDisposable
 {
     public const int KeySize = 32;
     public const int TagSize = 16;

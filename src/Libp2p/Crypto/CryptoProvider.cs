@@ -15,7 +15,7 @@ namespace Libp2p.Crypto;
 /// Randomness is <see cref="RandomNumberGenerator"/>; SHA-256/HMAC/HKDF come straight from the BCL, which has them
 /// everywhere, Wasm included.
 /// </summary>
-public abstract class CryptoProvider
+internal abstract class CryptoProvider
 {
     public const int X25519KeySize = 32;
 

@@ -4,7 +4,7 @@ namespace Libp2p.Crypto;
 /// An Ed25519 private key (RFC 8032) from a <see cref="CryptoProvider"/>, expanded once: signing reuses it.
 /// Safe for concurrent use (each signature is independent).
 /// </summary>
-public abstract class Ed25519Signer
+internal abstract class Ed25519Signer
 {
     public const int SeedLength = 32;
     public const int PublicKeyLength = 32;
@@ -26,7 +26,7 @@ public abstract class Ed25519Signer
 /// An Ed25519 public key (RFC 8032) from a <see cref="CryptoProvider"/>, checked to be a point on the curve when made.
 /// Safe for concurrent use.
 /// </summary>
-public abstract class Ed25519Verifier
+internal abstract class Ed25519Verifier
 {
     /// <summary>True when <paramref name="signature"/> is a valid pure-Ed25519 signature of <paramref name="data"/>.</summary>
     public abstract bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature);

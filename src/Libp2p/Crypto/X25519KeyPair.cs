@@ -5,7 +5,7 @@ namespace Libp2p.Crypto;
 /// private scalar, which stays inside (a native key object natively, so each agreement skips re-importing it).
 /// Dispose when done: the native forms free the key and the managed form zeroes it.
 /// </summary>
-public abstract class X25519KeyPair : IDisposable
+internal abstract class X25519KeyPair : IDisposable
 {
     private readonly byte[] _publicKey = new byte[CryptoProvider.X25519KeySize];
 

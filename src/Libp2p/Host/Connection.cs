@@ -9,7 +9,15 @@ using Libp2p.Yamux;
 
 namespace Libp2p.Host;
 
-public enum ConnectionDirection { Outbound, Inbound }
+/// <summary>Who opened a connection: we dialed it (outbound) or the remote did (inbound).</summary>
+public enum ConnectionDirection
+{
+    /// <summary>We dialed it.</summary>
+    Outbound,
+
+    /// <summary>The remote dialed us.</summary>
+    Inbound,
+}
 
 /// <summary>
 /// An authenticated (Noise, TLS or plaintext), multiplexed (Yamux) connection to one peer. Inbound streams are
@@ -43,15 +51,20 @@ public sealed class Connection : IAsyncDisposable
         _lastActivityTicks = host.TimeProvider.GetTimestamp();
     }
 
+    /// <summary>The authenticated peer at the other end.</summary>
     public PeerId RemotePeer { get; }
+    /// <summary>The remote peer's key, as its security handshake proved it.</summary>
     public PublicKey RemotePublicKey { get; }
+    /// <summary>Our end's address.</summary>
     public Multiaddr LocalAddress { get; }
     /// <summary>The real remote address, with <c>/p2p/&lt;remote id&gt;</c>.</summary>
     public Multiaddr RemoteAddress { get; }
+    /// <summary>Whether we dialed the connection or accepted it.</summary>
     public ConnectionDirection Direction { get; }
 
     /// <summary>The security protocol the connection runs over, e.g. <c>/noise</c> or <c>/tls/1.0.0</c>.</summary>
     public string SecurityProtocol { get; }
+    /// <summary>When the connection was established (on the host's clock).</summary>
     public DateTimeOffset OpenedAt { get; }
 
     /// <summary>
@@ -81,6 +94,7 @@ public sealed class Connection : IAsyncDisposable
     /// <summary>Completes when the connection is closed; the result is the error that closed it, or null.</summary>
     public Task<Exception?> Closed => _closed.Task;
 
+    /// <summary>True once the connection is closed.</summary>
     public bool IsClosed => _closed.Task.IsCompleted;
 
     internal YamuxSession Session => _session;
@@ -312,8 +326,10 @@ public sealed class Connection : IAsyncDisposable
         MarkClosed(aborted);
     }
 
+    /// <summary>Closes the connection (<see cref="CloseAsync"/>).</summary>
     public ValueTask DisposeAsync() => CloseAsync();
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Direction} {RemoteAddress}";
 
     private sealed class KeepAliveHandle(Connection owner) : IDisposable

@@ -34,8 +34,10 @@ public sealed class HostOptions
         return list;
     }
 
+    /// <summary>The protocol version identify announces.</summary>
     public string ProtocolVersion { get; set; } = "ipfs/0.1.0";
 
+    /// <summary>The agent version identify announces.</summary>
     public string AgentVersion { get; set; } = "libp2p-dotnet/0.1.0";
 
     /// <summary>Serve <c>/ipfs/ping/1.0.0</c>.</summary>
@@ -114,7 +116,9 @@ public sealed class HostOptions
     /// <summary>Yamux settings for every connection (stream limits, windows, keep-alive).</summary>
     public YamuxOptions Yamux { get; set; } = new();
 
+    /// <summary>The clock of every timeout, keep-alive and expiry of the host (inside Wasm, the event loop's clock).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>Where the host and its layers log (nowhere by default).</summary>
     public ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 }

@@ -22,6 +22,7 @@ public sealed partial class Libp2pHost : IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private int _disposed;
 
+    /// <summary>A host with <paramref name="options"/> (its identity, transports, security protocols, limits); it listens and dials once asked to.</summary>
     public Libp2pHost(HostOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -50,9 +51,13 @@ public sealed partial class Libp2pHost : IAsyncDisposable
             _ = SweepIdleConnectionsAsync(idle);
     }
 
+    /// <summary>This host's peer id (of <see cref="Identity"/>).</summary>
     public PeerId PeerId { get; }
+    /// <summary>This host's key.</summary>
     public PrivateKey Identity { get; }
+    /// <summary>The options the host was created with.</summary>
     public HostOptions Options { get; }
+    /// <summary>The host's clock (<see cref="HostOptions.TimeProvider"/>).</summary>
     public TimeProvider TimeProvider { get; }
 
     /// <summary>
@@ -80,6 +85,7 @@ public sealed partial class Libp2pHost : IAsyncDisposable
         lock (_handlers) _handlers[protocol] = new Registration(handler, maxInboundStreamsPerConnection);
     }
 
+    /// <summary>Stops serving <paramref name="protocol"/>; false when it was not served.</summary>
     public bool RemoveHandler(string protocol)
     {
         lock (_handlers) return _handlers.Remove(protocol);

@@ -27,6 +27,11 @@ public sealed class PeerStore
     private readonly Dictionary<PeerId, Entry> _peers = new();
     private long _updates;
 
+    /// <summary>An empty store whose entries expire on <paramref name="time"/>'s clock, bounded as given.</summary>
+    /// <param name="time">The clock address lifetimes are measured on.</param>
+    /// <param name="maxPeers">Peers kept at most (a disconnected, least recently updated one is forgotten first).</param>
+    /// <param name="maxAddressesPerPeer">Addresses kept per peer at most.</param>
+    /// <param name="maxProtocolsPerPeer">Protocols kept per peer at most.</param>
     public PeerStore(TimeProvider time, int maxPeers = 10_000, int maxAddressesPerPeer = 32, int maxProtocolsPerPeer = 128)
     {
         ArgumentNullException.ThrowIfNull(time);
@@ -39,8 +44,11 @@ public sealed class PeerStore
         MaxProtocolsPerPeer = maxProtocolsPerPeer;
     }
 
+    /// <summary>Peers kept at most.</summary>
     public int MaxPeers { get; }
+    /// <summary>Addresses kept per peer at most.</summary>
     public int MaxAddressesPerPeer { get; }
+    /// <summary>Protocols kept per peer at most.</summary>
     public int MaxProtocolsPerPeer { get; }
 
     /// <summary>Peers known right now (with or without unexpired addresses).</summary>
@@ -147,6 +155,7 @@ public sealed class PeerStore
         lock (_peers) GetOrAddLocked(peer).AgentVersion = agentVersion.Length <= 256 ? agentVersion : agentVersion[..256];
     }
 
+    /// <summary>The agent version <paramref name="peer"/> announced through identify, or null.</summary>
     public string? GetAgentVersion(PeerId peer)
     {
         lock (_peers) return _peers.TryGetValue(peer, out var entry) ? entry.AgentVersion : null;

@@ -23,8 +23,11 @@ public sealed class EcdsaPrivateKey : PrivateKey
         _sec1 = Encode(parameters, _publicKey.Parameters);
     }
 
+    /// <inheritdoc/>
     public override KeyType Type => KeyType.Ecdsa;
+    /// <inheritdoc/>
     public override PublicKey PublicKey => _publicKey;
+    /// <inheritdoc/>
     public override ReadOnlySpan<byte> Data => _sec1;
 
     /// <summary>Generates a P-256 key (the curve libp2p implementations use by default).</summary>
@@ -57,6 +60,7 @@ public sealed class EcdsaPrivateKey : PrivateKey
         return key;
     }
 
+    /// <inheritdoc/>
     public override byte[] Sign(ReadOnlySpan<byte> data) => EcdsaSignatures.Sign(_parameters, data, lowS: false);
 
     internal static string CurveName(ECNamedDomainParameters curve) =>

@@ -21,7 +21,9 @@ public sealed class EcdsaPublicKey : PublicKey
         _spki = Encode(parameters);
     }
 
+    /// <inheritdoc/>
     public override KeyType Type => KeyType.Ecdsa;
+    /// <inheritdoc/>
     public override ReadOnlySpan<byte> Data => _spki;
 
     /// <summary>The curve's name: "P-256", "P-384" or "P-521".</summary>
@@ -52,6 +54,7 @@ public sealed class EcdsaPublicKey : PublicKey
         return key;
     }
 
+    /// <inheritdoc/>
     public override bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) =>
         EcdsaSignatures.Verify(Parameters, data, signature);
 

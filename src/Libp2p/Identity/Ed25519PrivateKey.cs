@@ -11,6 +11,7 @@ namespace Libp2p.Identity;
 /// </summary>
 public sealed class Ed25519PrivateKey : PrivateKey
 {
+    /// <summary>Length of an Ed25519 private key seed in bytes.</summary>
     public const int SeedLength = 32;
     private const int DataLength = SeedLength + Ed25519PublicKey.Length;
     private const int LegacyDataLength = DataLength + Ed25519PublicKey.Length;
@@ -28,15 +29,19 @@ public sealed class Ed25519PrivateKey : PrivateKey
         _publicKey.Data.CopyTo(_data.AsSpan(SeedLength));
     }
 
+    /// <inheritdoc/>
     public override KeyType Type => KeyType.Ed25519;
 
+    /// <inheritdoc/>
     public override PublicKey PublicKey => _publicKey;
 
+    /// <inheritdoc/>
     public override ReadOnlySpan<byte> Data => _data;
 
     /// <summary>The 32-byte RFC 8032 private key (seed).</summary>
     public ReadOnlySpan<byte> Seed => _data.AsSpan(0, SeedLength);
 
+    /// <summary>A fresh random key.</summary>
     public static Ed25519PrivateKey Generate()
     {
         Span<byte> seed = stackalloc byte[SeedLength];
@@ -74,6 +79,7 @@ public sealed class Ed25519PrivateKey : PrivateKey
         return key;
     }
 
+    /// <inheritdoc/>
     public override byte[] Sign(ReadOnlySpan<byte> data)
     {
         var signature = new byte[Ed25519PublicKey.SignatureLength];

@@ -6,7 +6,9 @@ namespace Libp2p.Identity;
 /// <remarks>Verification goes through <see cref="CryptoProvider.Default"/> (libcrypto natively, BouncyCastle in Wasm).</remarks>
 public sealed class Ed25519PublicKey : PublicKey
 {
+    /// <summary>Length of an Ed25519 public key in bytes.</summary>
     public const int Length = 32;
+    /// <summary>Length of an Ed25519 signature in bytes.</summary>
     public const int SignatureLength = 64;
 
     private readonly byte[] _raw;
@@ -21,8 +23,10 @@ public sealed class Ed25519PublicKey : PublicKey
     /// <summary>Our own key, derived from a seed: a valid point by construction, so its verifier is made only if used.</summary>
     internal Ed25519PublicKey(byte[] raw) : this(raw, null) { }
 
+    /// <inheritdoc/>
     public override KeyType Type => KeyType.Ed25519;
 
+    /// <inheritdoc/>
     public override ReadOnlySpan<byte> Data => _raw;
 
     /// <summary>Parses the 32-byte public key.</summary>
@@ -38,6 +42,7 @@ public sealed class Ed25519PublicKey : PublicKey
         return new Ed25519PublicKey(raw.ToArray(), verifier);
     }
 
+    /// <inheritdoc/>
     public override bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
         if (signature.Length != SignatureLength) return false;

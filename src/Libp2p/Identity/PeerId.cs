@@ -25,6 +25,7 @@ public sealed partial class PeerId : IEquatable<PeerId>
     /// <summary>The multihash bytes (what goes into a multiaddr's /p2p component).</summary>
     public ReadOnlySpan<byte> Bytes => _bytes;
 
+    /// <summary>A copy of the multihash bytes.</summary>
     public byte[] ToBytes() => (byte[])_bytes.Clone();
 
     /// <summary>True when the id inlines the public key (identity multihash).</summary>
@@ -63,6 +64,7 @@ public sealed partial class PeerId : IEquatable<PeerId>
         return id!;
     }
 
+    /// <summary>Reads a peer id from its multihash bytes; false when they are not one.</summary>
     public static bool TryFromBytes(ReadOnlySpan<byte> multihash, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PeerId? id)
         => TryFromBytes(multihash, out id, out _);
 
@@ -99,6 +101,7 @@ public sealed partial class PeerId : IEquatable<PeerId>
         return id!;
     }
 
+    /// <summary>Parses base58btc or CIDv1 text, as <see cref="Parse"/>; false when it is not a peer id.</summary>
     public static bool TryParse(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PeerId? id)
         => TryParse(text, out id, out _);
 
@@ -137,15 +140,20 @@ public sealed partial class PeerId : IEquatable<PeerId>
     /// <summary>The base58btc text form.</summary>
     public override string ToString() => _text ??= BigRadixBase.Base58Btc.Encode(_bytes);
 
+    /// <summary>True when both ids have the same multihash bytes.</summary>
     public bool Equals(PeerId? other) => other is not null && _bytes.AsSpan().SequenceEqual(other._bytes);
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as PeerId);
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var h = new HashCode();
         h.AddBytes(_bytes);
         return h.ToHashCode();
     }
+    /// <summary>True when both are null or equal.</summary>
     public static bool operator ==(PeerId? a, PeerId? b) => a is null ? b is null : a.Equals(b);
+    /// <summary>True when they are not equal.</summary>
     public static bool operator !=(PeerId? a, PeerId? b) => !(a == b);
 
     private static string Truncate(string s) => s.Length <= 80 ? s : s[..80] + "…";

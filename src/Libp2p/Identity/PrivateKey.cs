@@ -3,8 +3,10 @@ namespace Libp2p.Identity;
 /// <summary>A libp2p private key. Contract used by Noise, the host and the CLI; implemented per key type.</summary>
 public abstract class PrivateKey
 {
+    /// <summary>The key's algorithm.</summary>
     public abstract KeyType Type { get; }
 
+    /// <summary>The matching public key.</summary>
     public abstract PublicKey PublicKey { get; }
 
     /// <summary>The key bytes carried in the protobuf <c>Data</c> field (type-specific encoding).</summary>
@@ -22,5 +24,6 @@ public abstract class PrivateKey
     /// <summary>Generates a new key; Ed25519 is the default.</summary>
     public static PrivateKey Generate(KeyType type = KeyType.Ed25519) => KeyFactory.Generate(type);
 
+    /// <summary>The peer id of this key (of its public key).</summary>
     public PeerId ToPeerId() => PublicKey.ToPeerId();
 }

@@ -3,6 +3,7 @@ namespace Libp2p.Identity;
 /// <summary>A libp2p public key. Contract used by Noise, identify and the host; implemented per key type.</summary>
 public abstract class PublicKey : IEquatable<PublicKey>
 {
+    /// <summary>The key's algorithm.</summary>
     public abstract KeyType Type { get; }
 
     /// <summary>The key bytes carried in the protobuf <c>Data</c> field (type-specific encoding).</summary>
@@ -18,9 +19,13 @@ public abstract class PublicKey : IEquatable<PublicKey>
     /// <exception cref="KeyFormatException">Malformed, unknown type or invalid key.</exception>
     public static PublicKey FromProtobuf(ReadOnlySpan<byte> encoded) => KeyFactory.PublicKeyFromProtobuf(encoded);
 
+    /// <summary>The peer id of this key.</summary>
     public PeerId ToPeerId() => PeerId.FromPublicKeyProtobuf(ToProtobuf());
 
+    /// <summary>True when both keys have the same type and bytes.</summary>
     public bool Equals(PublicKey? other) => other is not null && other.Type == Type && other.Data.SequenceEqual(Data);
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as PublicKey);
+    /// <inheritdoc/>
     public override int GetHashCode() { var h = new HashCode(); h.Add(Type); h.AddBytes(Data); return h.ToHashCode(); }
 }

@@ -15,6 +15,7 @@ namespace Libp2p.Identity;
 /// </summary>
 public sealed class RsaPrivateKey : PrivateKey
 {
+    /// <summary>The modulus size of generated keys, in bits.</summary>
     public const int DefaultBits = 2048;
 
     private readonly RsaPrivateCrtKeyParameters _parameters;
@@ -29,8 +30,11 @@ public sealed class RsaPrivateKey : PrivateKey
             parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.QInv).GetEncoded(Asn1Encodable.Der);
     }
 
+    /// <inheritdoc/>
     public override KeyType Type => KeyType.Rsa;
+    /// <inheritdoc/>
     public override PublicKey PublicKey => _publicKey;
+    /// <inheritdoc/>
     public override ReadOnlySpan<byte> Data => _pkcs1;
 
     /// <summary>Generates a key with public exponent 65537 (2048 bits takes about a second).</summary>
@@ -57,6 +61,7 @@ public sealed class RsaPrivateKey : PrivateKey
         return key;
     }
 
+    /// <inheritdoc/>
     public override byte[] Sign(ReadOnlySpan<byte> data)
     {
         var signer = new RsaDigestSigner(new Sha256Digest());

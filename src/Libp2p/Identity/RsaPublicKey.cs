@@ -17,7 +17,9 @@ namespace Libp2p.Identity;
 /// </summary>
 public sealed class RsaPublicKey : PublicKey
 {
+    /// <summary>The smallest RSA modulus accepted, in bits.</summary>
     public const int MinBits = 2048;
+    /// <summary>The largest RSA modulus accepted, in bits.</summary>
     public const int MaxBits = 8192;
 
     private readonly byte[] _spki;
@@ -33,7 +35,9 @@ public sealed class RsaPublicKey : PublicKey
             new RsaPublicKeyStructure(modulus, exponent)).GetEncoded(Asn1Encodable.Der);
     }
 
+    /// <inheritdoc/>
     public override KeyType Type => KeyType.Rsa;
+    /// <inheritdoc/>
     public override ReadOnlySpan<byte> Data => _spki;
 
     /// <summary>Modulus size in bits.</summary>
@@ -58,6 +62,7 @@ public sealed class RsaPublicKey : PublicKey
         return key;
     }
 
+    /// <inheritdoc/>
     public override bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {
         int k = (Bits + 7) / 8;

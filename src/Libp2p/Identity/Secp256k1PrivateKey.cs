@@ -7,6 +7,7 @@ namespace Libp2p.Identity;
 /// <summary>A secp256k1 private key. Data is the 32-byte big-endian scalar; signatures are DER, low-s, over SHA-256.</summary>
 public sealed class Secp256k1PrivateKey : PrivateKey
 {
+    /// <summary>Length of a secp256k1 private key in bytes.</summary>
     public const int Length = 32;
 
     private readonly ECPrivateKeyParameters _parameters;
@@ -20,10 +21,14 @@ public sealed class Secp256k1PrivateKey : PrivateKey
         _publicKey = new Secp256k1PublicKey(EcCurves.PublicFromPrivate(parameters));
     }
 
+    /// <inheritdoc/>
     public override KeyType Type => KeyType.Secp256k1;
+    /// <inheritdoc/>
     public override PublicKey PublicKey => _publicKey;
+    /// <inheritdoc/>
     public override ReadOnlySpan<byte> Data => _data;
 
+    /// <summary>A fresh random key.</summary>
     public static Secp256k1PrivateKey Generate()
     {
         var generator = new ECKeyPairGenerator();
@@ -40,5 +45,6 @@ public sealed class Secp256k1PrivateKey : PrivateKey
         return new Secp256k1PrivateKey(new ECPrivateKeyParameters(d, EcCurves.Secp256k1));
     }
 
+    /// <inheritdoc/>
     public override byte[] Sign(ReadOnlySpan<byte> data) => EcdsaSignatures.Sign(_parameters, data, lowS: true);
 }

@@ -9,6 +9,7 @@ namespace Libp2p.Identity;
 /// </summary>
 public sealed class Secp256k1PublicKey : PublicKey
 {
+    /// <summary>Length of a compressed secp256k1 public key in bytes (the libp2p encoding).</summary>
     public const int CompressedLength = 33;
 
     private readonly byte[] _compressed;
@@ -20,8 +21,10 @@ public sealed class Secp256k1PublicKey : PublicKey
         _compressed = parameters.Q.GetEncoded(compressed: true);
     }
 
+    /// <inheritdoc/>
     public override KeyType Type => KeyType.Secp256k1;
 
+    /// <inheritdoc/>
     public override ReadOnlySpan<byte> Data => _compressed;
 
     /// <exception cref="KeyFormatException">Not a compressed/uncompressed point on secp256k1.</exception>

@@ -22,12 +22,16 @@ public sealed class SignedEnvelope
     /// <summary>The signer's key; <see cref="Signer"/> is its peer id.</summary>
     public PublicKey PublicKey { get; }
 
+    /// <summary>The peer id of the signing key.</summary>
     public PeerId Signer => PublicKey.ToPeerId();
 
+    /// <summary>The payload type (a multicodec), which says how to read <see cref="Payload"/>.</summary>
     public ReadOnlyMemory<byte> PayloadType { get; }
 
+    /// <summary>The signed payload.</summary>
     public ReadOnlyMemory<byte> Payload { get; }
 
+    /// <summary>The signature over the domain, the payload type and the payload.</summary>
     public ReadOnlyMemory<byte> Signature { get; }
 
     /// <summary>Signs <paramref name="payload"/> of type <paramref name="payloadType"/> under <paramref name="domain"/> with <paramref name="key"/>.</summary>

@@ -40,6 +40,7 @@ public sealed class Multiaddr : IEquatable<Multiaddr>
         _bytes = bytes;
     }
 
+    /// <summary>The components, outermost first.</summary>
     public IReadOnlyList<MultiaddrComponent> Components => _components;
 
     /// <exception cref="MultiaddrFormatException">Names the bad component.</exception>
@@ -51,6 +52,7 @@ public sealed class Multiaddr : IEquatable<Multiaddr>
         return new Multiaddr(components);
     }
 
+    /// <summary>Parses the text form; false (and null) when <paramref name="text"/> is not a valid multiaddr.</summary>
     public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out Multiaddr? addr)
     {
         addr = null;
@@ -75,6 +77,7 @@ public sealed class Multiaddr : IEquatable<Multiaddr>
         return new Multiaddr([.. components], bytes.ToArray());
     }
 
+    /// <summary>Reads the binary form; false (and null) when <paramref name="bytes"/> are not a valid multiaddr.</summary>
     public static bool TryFromBytes(ReadOnlySpan<byte> bytes, [NotNullWhen(true)] out Multiaddr? addr)
     {
         addr = MultiaddrBinaryCodec.TryDecode(bytes, out var components, out _)
@@ -83,6 +86,7 @@ public sealed class Multiaddr : IEquatable<Multiaddr>
         return addr is not null;
     }
 
+    /// <summary>A copy of the binary form.</summary>
     public byte[] ToBytes() => (byte[])_bytes.Clone();
 
     /// <summary>The binary form without a copy.</summary>
@@ -94,12 +98,14 @@ public sealed class Multiaddr : IEquatable<Multiaddr>
     /// </summary>
     public override string ToString() => _text ??= MultiaddrTextCodec.Format(_components);
 
+    /// <summary>This address followed by <paramref name="inner"/>'s components.</summary>
     public Multiaddr Encapsulate(Multiaddr inner)
     {
         ArgumentNullException.ThrowIfNull(inner);
         return new Multiaddr(_components.Concat(inner._components));
     }
 
+    /// <summary>This address followed by <paramref name="component"/>.</summary>
     public Multiaddr Encapsulate(MultiaddrComponent component) => new(_components.Append(component));
 
     /// <summary>
@@ -166,8 +172,10 @@ public sealed class Multiaddr : IEquatable<Multiaddr>
 
     /// <summary>Binary equality (so "/ipfs/Qm…" equals "/p2p/Qm…", and a CID-form p2p equals its base58 form).</summary>
     public bool Equals(Multiaddr? other) => other is not null && _bytes.AsSpan().SequenceEqual(other._bytes);
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as Multiaddr);
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var h = new HashCode();
@@ -175,6 +183,8 @@ public sealed class Multiaddr : IEquatable<Multiaddr>
         return h.ToHashCode();
     }
 
+    /// <summary>True when both are null or equal.</summary>
     public static bool operator ==(Multiaddr? a, Multiaddr? b) => a is null ? b is null : a.Equals(b);
+    /// <summary>True when they are not equal.</summary>
     public static bool operator !=(Multiaddr? a, Multiaddr? b) => !(a == b);
 }

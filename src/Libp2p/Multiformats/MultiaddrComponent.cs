@@ -133,11 +133,14 @@ public readonly struct MultiaddrComponent : IEquatable<MultiaddrComponent>
             ? _value![0] << 8 | _value[1]
             : throw new InvalidOperationException($"/{_protocol?.Name} is not a port component.");
 
+    /// <summary>True when both have the same protocol and value bytes.</summary>
     public bool Equals(MultiaddrComponent other) =>
         _protocol?.Code == other._protocol?.Code && ValueSpan.SequenceEqual(other.ValueSpan);
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is MultiaddrComponent c && Equals(c);
 
+    /// <inheritdoc/>
     public override int GetHashCode()
     {
         var h = new HashCode();
@@ -146,7 +149,9 @@ public readonly struct MultiaddrComponent : IEquatable<MultiaddrComponent>
         return h.ToHashCode();
     }
 
+    /// <summary>True when the components are equal.</summary>
     public static bool operator ==(MultiaddrComponent a, MultiaddrComponent b) => a.Equals(b);
+    /// <summary>True when the components differ.</summary>
     public static bool operator !=(MultiaddrComponent a, MultiaddrComponent b) => !a.Equals(b);
 
     /// <summary>"/name" or "/name/value"; a path value (unix) carries its own leading '/'.</summary>

@@ -11,7 +11,9 @@ public sealed partial class MultiaddrProtocol
         IsPath = isPath;
     }
 
+    /// <summary>The multicodec code (what the binary form carries).</summary>
     public int Code { get; }
+    /// <summary>The name in the text form (<c>ip4</c>, <c>tcp</c>, ...).</summary>
     public string Name { get; }
 
     /// <summary>True when a component of this protocol carries a value (e.g. ip4, tcp, p2p), false for ws, tls, quic-v1, ….</summary>
@@ -31,5 +33,6 @@ public sealed partial class MultiaddrProtocol
     /// <summary>The protocol with this name (case-sensitive; "ipfs" is an alias of p2p), or null.</summary>
     public static MultiaddrProtocol? FromName(string name) => name is null ? null : s_byName.GetValueOrDefault(name);
 
+    /// <inheritdoc/>
     public override string ToString() => Name;
 }

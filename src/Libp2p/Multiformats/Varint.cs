@@ -12,6 +12,7 @@ public static class Varint
     /// <summary>The largest value that fits in 9 bytes (2^63 - 1).</summary>
     public const ulong MaxValue = (1UL << 63) - 1;
 
+    /// <summary>How many bytes <paramref name="value"/> takes as an unsigned varint (1 to 10).</summary>
     public static int GetLength(ulong value)
     {
         if (value > MaxValue) throw new ArgumentOutOfRangeException(nameof(value), "An unsigned varint holds at most 63 bits.");
@@ -34,6 +35,7 @@ public static class Varint
         return i;
     }
 
+    /// <paramref name="value"/> as an unsigned varint.
     public static byte[] Encode(ulong value)
     {
         var buf = new byte[GetLength(value)];

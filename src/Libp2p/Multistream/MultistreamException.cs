@@ -24,5 +24,6 @@ public sealed class MultistreamException(MultistreamError error, string message,
     : Libp2pException(error == MultistreamError.NoProtocolSupported ? Libp2pError.ProtocolNotSupported : Libp2pError.ProtocolNegotiationFailed,
         message, inner)
 {
+    /// <summary>The finer kind of failure.</summary>
     public MultistreamError Error { get; } = error;
 }

@@ -7,7 +7,7 @@ namespace Libp2p.Multistream;
 /// spoken next on a stream. Neither side ever reads past the last negotiation message, so the stream handed
 /// back carries exactly the negotiated protocol's bytes.
 /// </summary>
-public static class MultistreamSelect
+internal static class MultistreamSelect
 {
     /// <summary>The protocol id of multistream-select itself, sent first by both sides.</summary>
     public const string ProtocolId = MultistreamMessage.Header;

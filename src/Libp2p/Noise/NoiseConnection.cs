@@ -18,7 +18,7 @@ namespace Libp2p.Noise;
 /// waits for data with a zero-byte read of the inner stream before it rents; see <see cref="IDuplexStream.ReadAsync"/>).
 /// Nothing is allocated per read or write. One reader and one writer may run concurrently.
 /// </summary>
-public sealed class NoiseConnection : IDuplexStream, IBufferedReader
+internal sealed class NoiseConnection : IDuplexStream, IBufferedReader
 {
     /// <summary>The largest Noise message (ciphertext plus tag) the spec allows.</summary>
     public const int MaxFrameLength = 65535;

@@ -13,7 +13,7 @@ namespace Libp2p.Noise;
 /// muxers ride along (inlined muxer negotiation) so the connection usually needs no multistream-select for the muxer.
 /// On failure the inner stream is left as it is: the caller owns it and closes it.
 /// </summary>
-public static class NoiseHandshake
+internal static class NoiseHandshake
 {
     public const string ProtocolId = "/noise";
 

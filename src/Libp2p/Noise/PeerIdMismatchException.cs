@@ -6,6 +6,8 @@ namespace Libp2p.Noise;
 public sealed class PeerIdMismatchException(PeerId expected, PeerId actual)
     : Libp2pException(Libp2pError.PeerIdMismatch, $"Expected peer {expected} but the remote proved to be {actual}.")
 {
+    /// <summary>The peer the dialer meant to reach.</summary>
     public PeerId Expected { get; } = expected;
+    /// <summary>The peer the remote proved to be.</summary>
     public PeerId Actual { get; } = actual;
 }

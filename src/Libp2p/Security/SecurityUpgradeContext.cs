@@ -20,11 +20,15 @@ public sealed class SecurityUpgradeContext
         ExpectedRemote = expectedRemote;
     }
 
+    /// <summary>The local host key (what the handshake proves to the remote).</summary>
     public PrivateKey Identity { get; }
 
+    /// <summary>Stream muxers to offer inside the handshake (early muxer negotiation), in order of preference; may be empty.</summary>
     public IReadOnlyList<string> Muxers { get; }
 
+    /// <summary>The clock (TLS checks certificate validity against it).</summary>
     public TimeProvider TimeProvider { get; }
 
+    /// <summary>Dialer only: the peer id the remote must prove, or null to accept anyone.</summary>
     public PeerId? ExpectedRemote { get; }
 }

@@ -5,7 +5,9 @@ public readonly record struct ListenerId(long Value)
 {
     private static long s_last;
 
+    /// <summary>A fresh id, unique in the process.</summary>
     public static ListenerId Next() => new(Interlocked.Increment(ref s_last));
 
+    /// <inheritdoc/>
     public override string ToString() => $"listener-{Value}";
 }

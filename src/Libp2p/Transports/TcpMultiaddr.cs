@@ -43,11 +43,13 @@ public readonly record struct TcpMultiaddr
     /// </summary>
     public AddressFamily Family { get; }
 
+    /// <summary>The TCP port.</summary>
     public int Port { get; }
 
     /// <summary>The address ends in <c>/p2p/…</c>.</summary>
     public bool HasPeerId { get; }
 
+    /// <summary>True for a <c>/dns</c>, <c>/dns4</c> or <c>/dns6</c> address (a name to resolve).</summary>
     [MemberNotNullWhen(true, nameof(Host))]
     [MemberNotNullWhen(false, nameof(Ip))]
     public bool IsDns => Host is not null;

@@ -10,6 +10,7 @@ public class TransportException : Libp2pException
     /// <summary>A failure of kind <see cref="Libp2pError.TransportError"/>.</summary>
     public TransportException(string message, Exception? inner = null) : base(Libp2pError.TransportError, message, inner) { }
 
+    /// <summary>A transport failure of kind <paramref name="error"/>, caused by <paramref name="inner"/> (the platform's exception) when given.</summary>
     public TransportException(Libp2pError error, string message, Exception? inner = null) : base(error, message, inner) { }
 }
 

@@ -5,7 +5,7 @@ namespace Libp2p.Yamux;
 /// asks before it admits a stream, before a stream's receive buffer is rented or grows, and before a receive window
 /// grows; it gives back when a buffer drains and when a stream is gone.
 /// </summary>
-public interface IYamuxResources
+internal interface IYamuxResources
 {
     /// <summary>
     /// A new stream: the peer's SYN (<paramref name="inbound"/>) or our open. Null refuses it: an inbound SYN is answered
@@ -15,7 +15,7 @@ public interface IYamuxResources
 }
 
 /// <summary>One stream's account with its <see cref="IYamuxResources"/>.</summary>
-public interface IYamuxStreamResources
+internal interface IYamuxStreamResources
 {
     /// <summary>
     /// Reserves <paramref name="bytes"/> more for the stream's receive buffer or window. <paramref name="required"/> is

@@ -1,9 +1,12 @@
 namespace Libp2p.Yamux;
 
 /// <summary>The error code carried by a GoAway frame (spec.md "Go Away").</summary>
-public enum YamuxGoAwayCode : uint
+internal enum YamuxGoAwayCode : uint
 {
+    /// <summary>Normal termination.</summary>
     Normal = 0,
+    /// <summary>The remote broke the protocol.</summary>
     ProtocolError = 1,
+    /// <summary>An internal error.</summary>
     InternalError = 2,
 }

@@ -32,8 +32,10 @@ public sealed class YamuxOptions
     /// <summary>How long a closing session may spend flushing before the connection is aborted.</summary>
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The clock of keep-alives and timeouts (the host sets its own).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>Where the session logs (null: nowhere).</summary>
     public ILogger? Logger { get; set; }
 
     internal void Validate()

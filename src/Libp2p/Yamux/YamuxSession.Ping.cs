@@ -3,7 +3,7 @@ namespace Libp2p.Yamux;
 // Ping (spec: SYN carries an opaque value, the answer is ACK with the same value), RTT measurement,
 // and the keep-alive timer. One ping is outstanding at a time; concurrent PingAsync calls share it (as js does).
 // A ping nobody awaits (start-up RTT, keep-alive) allocates nothing: the completion source exists only for callers.
-public sealed partial class YamuxSession
+internal sealed partial class YamuxSession
 {
     private TaskCompletionSource<TimeSpan>? _ping; // only while a PingAsync caller waits
     private bool _pingOutstanding;

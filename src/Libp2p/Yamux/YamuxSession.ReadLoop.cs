@@ -10,7 +10,7 @@ namespace Libp2p.Yamux;
 // into it); so a payload is never staged twice.
 // The input buffer is rented only while it holds bytes: between frames with nothing buffered the loop waits
 // with a zero-byte read (IDuplexStream's contract), so an idle session holds no input buffer.
-public sealed partial class YamuxSession
+internal sealed partial class YamuxSession
 {
     private const int InputBufferSize = 64 * 1024;
     private byte[] _input = [];

@@ -8,7 +8,7 @@ namespace Libp2p.Yamux;
 // frames, then the GoAway if due, then data frames taken round-robin from streams that have bytes and send
 // window, so one connection write usually carries many frames. A direct write that does not complete at once is
 // handed to the pump to finish, so the stream's writer never waits on the network beyond its own bytes.
-public sealed partial class YamuxSession
+internal sealed partial class YamuxSession
 {
     // About the spec's initial window, and exactly four full Noise frames of plaintext (4 x 65519), which Noise
     // seals into one inner write: a full batch is one syscall on Noise over TCP.

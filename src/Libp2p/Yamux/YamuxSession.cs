@@ -21,7 +21,7 @@ namespace Libp2p.Yamux;
 /// (go-yamux has a lock per stream; ours stays single because every frame also touches session state — the send
 /// queue, the control queue — and two lock levels would cost more acquisitions than they save at these counts.)</para>
 /// </remarks>
-public sealed partial class YamuxSession : IAsyncDisposable
+internal sealed partial class YamuxSession : IAsyncDisposable
 {
     public const string ProtocolId = "/yamux/1.0.0";
 

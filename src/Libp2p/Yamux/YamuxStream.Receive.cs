@@ -14,7 +14,7 @@ namespace Libp2p.Yamux;
 //   it holds) a few times while its window grows, not on every burst.
 // Window credit is returned as the application consumes, with auto-tuning of the window from the measured RTT.
 // A zero-byte read waits for data, FIN or an error without taking anything (IDuplexStream's contract).
-public sealed partial class YamuxStream
+internal sealed partial class YamuxStream
 {
     private const int MinReceiveBuffer = 4 * 1024;
 

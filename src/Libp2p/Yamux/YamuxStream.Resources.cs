@@ -7,7 +7,7 @@ namespace Libp2p.Yamux;
 // stays), given back when the ring returns to the pool. The direct path into the application's pending read rents
 // nothing and reserves nothing. When the stream has left the session and holds no ring, its account is closed (its
 // count returns). All under the session lock, like the rest of the stream.
-public sealed partial class YamuxStream
+internal sealed partial class YamuxStream
 {
     private readonly IYamuxStreamResources? _resources;
     private long _reserved;

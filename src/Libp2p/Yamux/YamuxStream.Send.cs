@@ -5,7 +5,7 @@ namespace Libp2p.Yamux;
 // The send half: one pending write at a time, framed by whoever holds the session's writer role (the write pump,
 // or this stream's WriteAsync itself when the pump is idle), as far as the peer's window allows. FIN is a
 // header-only frame through the session's control queue, after our data.
-public sealed partial class YamuxStream
+internal sealed partial class YamuxStream
 {
     private YamuxHalfState _sendState;
     // The spec's initial window: the peer may have configured more, but only a WindowUpdate says so.

@@ -13,7 +13,7 @@ namespace Libp2p.Yamux;
 /// the code that uses it: this file holds the identity and the lifecycle (reset, dispose, session end),
 /// Send the send half, Receive the receive half.
 /// </remarks>
-public sealed partial class YamuxStream : IDuplexStream
+internal sealed partial class YamuxStream : IDuplexStream
 {
     private readonly YamuxSession _session;
     private YamuxStreamOpening _opening;

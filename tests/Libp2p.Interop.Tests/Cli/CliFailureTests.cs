@@ -16,7 +16,7 @@ public sealed class CliFailureTests : IDisposable
     private static string[] Args(string[] command, string address, params string[] more) => [command[0], address, .. command[1..], .. more];
 
     [Theory, MemberData(nameof(Commands))]
-    public async Task Connection_refused(string[] command)
+    public async Task ConnectionRefused(string[] command)
     {
         int port = ClosedPort();
         var r = await P2p.RunAsync(Args(command, $"/ip4/127.0.0.1/tcp/{port}"));
@@ -24,21 +24,21 @@ public sealed class CliFailureTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Commands))]
-    public async Task Bad_multiaddr(string[] command)
+    public async Task BadMultiaddr(string[] command)
     {
         var r = await P2p.RunAsync(Args(command, "/ip4/127.0.0.1/tpc/4001"));
         P2p.AssertOneLineFailure(r, "multiaddr", "/ip4/127.0.0.1/tpc/4001");
     }
 
     [Fact]
-    public async Task Bad_listen_multiaddr()
+    public async Task BadListenMultiaddr()
     {
         var r = await P2p.RunAsync("listen", "--listen", "/ip4/1.2.3/tcp/0");
         P2p.AssertOneLineFailure(r, "multiaddr", "/ip4/1.2.3/tcp/0");
     }
 
     [Theory, MemberData(nameof(Commands))]
-    public async Task Peer_id_mismatch_names_both_ids(string[] command)
+    public async Task PeerIdMismatchNamesBothIds(string[] command)
     {
         await using var listener = await CliListener.StartAsync();
         var r = await P2p.RunAsync(Args(command, $"{listener.TcpAddr}/p2p/{OtherId}"));
@@ -46,7 +46,7 @@ public sealed class CliFailureTests : IDisposable
     }
 
     [Theory, MemberData(nameof(Commands))]
-    public async Task Timeout_against_a_listener_that_never_speaks(string[] command)
+    public async Task TimeoutAgainstAListenerThatNeverSpeaks(string[] command)
     {
         using var silent = new SilentListener();
         var r = await P2p.RunAsync(Args(command, $"/ip4/127.0.0.1/tcp/{silent.Port}", "--timeout", "1"));
@@ -55,7 +55,7 @@ public sealed class CliFailureTests : IDisposable
     }
 
     [Fact]
-    public async Task Listen_on_a_port_in_use()
+    public async Task ListenOnAPortInUse()
     {
         using var busy = new TcpListener(IPAddress.Loopback, 0);
         busy.Start();

@@ -9,7 +9,7 @@ public sealed class CliJsInteropTests(ITestOutputHelper output)
     private static readonly TimeSpan T = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task P2p_ping_against_js_peer()
+    public async Task P2pPingAgainstJsPeer()
     {
         await using var js = await JsPeer.StartAsync();
 
@@ -25,7 +25,7 @@ public sealed class CliJsInteropTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task P2p_identify_against_js_peer()
+    public async Task P2pIdentifyAgainstJsPeer()
     {
         await using var js = await JsPeer.StartAsync();
 
@@ -43,7 +43,7 @@ public sealed class CliJsInteropTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task P2p_perf_against_js_peer()
+    public async Task P2pPerfAgainstJsPeer()
     {
         await using var js = await JsPeer.StartAsync();
 
@@ -56,7 +56,7 @@ public sealed class CliJsInteropTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Js_peer_pings_and_identifies_p2p_listen()
+    public async Task JsPeerPingsAndIdentifiesP2pListen()
     {
         await using var listener = await CliListener.StartAsync();
         await using var js = await JsPeer.StartAsync("--dial", listener.Addrs[0], "--ping", "2", "--identify", "--exit-after-actions");

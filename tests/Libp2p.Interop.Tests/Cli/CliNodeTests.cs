@@ -15,7 +15,7 @@ public sealed class CliNodeTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task Listen_with_key_then_ping_three_times_then_sigterm_closes_cleanly()
+    public async Task ListenWithKeyThenPingThreeTimesThenSigtermClosesCleanly()
     {
         var (listenKey, listenId) = await P2p.KeygenAsync(_dir, "listener.key");
         var idRun = await P2p.RunAsync("id", "--key", listenKey);
@@ -63,7 +63,7 @@ public sealed class CliNodeTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task Identify_reports_the_listeners_id_protocols_and_listen_address()
+    public async Task IdentifyReportsTheListenersIdProtocolsAndListenAddress()
     {
         await using var listener = await CliListener.StartAsync();
 
@@ -83,7 +83,7 @@ public sealed class CliNodeTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task Perf_moves_exact_byte_counts_against_listen_with_perf()
+    public async Task PerfMovesExactByteCountsAgainstListenWithPerf()
     {
         await using var listener = await CliListener.StartAsync("--perf");
 
@@ -99,7 +99,7 @@ public sealed class CliNodeTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task Perf_against_listen_without_perf_is_one_line_and_exit_1()
+    public async Task PerfAgainstListenWithoutPerfIsOneLineAndExit1()
     {
         await using var listener = await CliListener.StartAsync();
 
@@ -108,7 +108,7 @@ public sealed class CliNodeTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task Human_ping_prints_a_line_per_pong_and_a_summary()
+    public async Task HumanPingPrintsALinePerPongAndASummary()
     {
         await using var listener = await CliListener.StartAsync();
 
@@ -127,7 +127,7 @@ public sealed class CliNodeTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task Human_perf_prints_upload_and_download_lines_and_progress_on_stderr()
+    public async Task HumanPerfPrintsUploadAndDownloadLinesAndProgressOnStderr()
     {
         await using var listener = await CliListener.StartAsync("--perf");
 

@@ -12,7 +12,7 @@ public sealed class CliSecurityInteropTests(ITestOutputHelper output)
     private static readonly TimeSpan T = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task P2p_ping_over_tls_to_a_tls_only_js_peer_also_by_default_and_a_clear_failure_without_tls()
+    public async Task P2pPingOverTlsToATlsOnlyJsPeerAlsoByDefaultAndAClearFailureWithoutTls()
     {
         await using var js = await JsPeer.StartAsync("--security", "tls");
 
@@ -31,7 +31,7 @@ public sealed class CliSecurityInteropTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task P2p_ping_over_plaintext_to_a_plaintext_only_js_peer()
+    public async Task P2pPingOverPlaintextToAPlaintextOnlyJsPeer()
     {
         await using var js = await JsPeer.StartAsync("--security", "plaintext");
         await PingAsync(js, "--security", "plaintext");
@@ -55,7 +55,7 @@ public sealed class CliSecurityInteropTests(ITestOutputHelper output)
     [Theory]
     [InlineData("tls", "/tls/1.0.0")]
     [InlineData("plaintext", "/plaintext/2.0.0")]
-    public async Task A_js_peer_that_only_speaks_it_pings_p2p_listen(string security, string protocolId)
+    public async Task AJsPeerThatOnlySpeaksItPingsP2pListen(string security, string protocolId)
     {
         await using var listener = await CliListener.StartAsync("--security", security);
         await using var js = await JsPeer.StartAsync("--security", security, "--dial", listener.Addrs[0], "--ping", "2", "--exit-after-actions");

@@ -19,14 +19,14 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
-    public async Task Missing_key_file()
+    public async Task MissingKeyFile()
     {
         var path = Path.Combine(_dir, "absent.key");
         AssertOneLineFailure(await Processes.P2pAsync("id", "--key", path), "not found");
     }
 
     [Fact]
-    public async Task Truncated_key_file()
+    public async Task TruncatedKeyFile()
     {
         var good = Path.Combine(_dir, "good.key");
         Assert.Equal(0, (await Processes.P2pAsync("keygen", "--out", good)).ExitCode);
@@ -36,7 +36,7 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
-    public async Task Foreign_file()
+    public async Task ForeignFile()
     {
         var path = Path.Combine(_dir, "foreign.key");
         File.WriteAllText(path, "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n");
@@ -44,7 +44,7 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
-    public async Task Empty_file()
+    public async Task EmptyFile()
     {
         var path = Path.Combine(_dir, "empty.key");
         File.WriteAllBytes(path, []);
@@ -52,7 +52,7 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
-    public async Task Keygen_does_not_overwrite_an_existing_file()
+    public async Task KeygenDoesNotOverwriteAnExistingFile()
     {
         var path = Path.Combine(_dir, "exists.key");
         File.WriteAllBytes(path, [1, 2, 3]);
@@ -61,7 +61,7 @@ public sealed class CliErrorTests : IDisposable
     }
 
     [Fact]
-    public async Task Keygen_into_missing_directory()
+    public async Task KeygenIntoMissingDirectory()
     {
         var path = Path.Combine(_dir, "no", "such", "dir.key");
         AssertOneLineFailure(await Processes.P2pAsync("keygen", "--out", path), "not found");

@@ -20,7 +20,7 @@ public sealed class KeyInteropTests : IDisposable
     [InlineData("secp256k1")]
     [InlineData("ECDSA")]
     [InlineData("RSA")]
-    public async Task Key_written_by_js_gives_js_peer_id_in_p2p_id(string jsType)
+    public async Task KeyWrittenByJsGivesJsPeerIdInP2pId(string jsType)
     {
         var file = Path.Combine(_dir, "js.key");
         var js = await Processes.KeysJsAsync("generate", jsType, file);
@@ -56,7 +56,7 @@ public sealed class KeyInteropTests : IDisposable
     [InlineData("secp256k1")]
     [InlineData("ecdsa")]
     [InlineData("rsa")]
-    public async Task Key_written_by_p2p_keygen_loads_in_js_with_the_same_peer_id(string type)
+    public async Task KeyWrittenByP2pKeygenLoadsInJsWithTheSamePeerId(string type)
     {
         var file = Path.Combine(_dir, "p2p.key");
         var cli = await Processes.P2pAsync("keygen", "--type", type, "--out", file);

@@ -14,7 +14,7 @@ public sealed class JsPeerTests(ITestOutputHelper output)
     private const string Seed = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
     [Fact]
-    public async Task Js_dialer_pings_identifies_echoes_and_runs_perf_against_js_listener()
+    public async Task JsDialerPingsIdentifiesEchoesAndRunsPerfAgainstJsListener()
     {
         await using var listener = await JsPeer.StartAsync("--seed", Seed);
         await using var dialer = await JsPeer.StartAsync(
@@ -62,7 +62,7 @@ public sealed class JsPeerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Seed_gives_a_stable_peer_id_and_sigterm_exits_cleanly()
+    public async Task SeedGivesAStablePeerIdAndSigtermExitsCleanly()
     {
         await using var peer = await JsPeer.StartAsync("--seed", Seed);
 
@@ -75,7 +75,7 @@ public sealed class JsPeerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_failed_action_prints_an_error_event_and_exits_1()
+    public async Task AFailedActionPrintsAnErrorEventAndExits1()
     {
         await using var peer = await JsPeer.StartAsync("--dial", "/ip4/127.0.0.1/tcp/1/p2p/12D3KooWA4Xop1JaT3MHxwYMkCepYsv4iPVopMXwCz5iHYdBfeSB", "--ping", "1", "--exit-after-actions");
 
@@ -87,7 +87,7 @@ public sealed class JsPeerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task TcpTransport_dials_the_js_peer_and_speaks_multistream_select_with_it()
+    public async Task TcpTransportDialsTheJsPeerAndSpeaksMultistreamSelectWithIt()
     {
         await using var peer = await JsPeer.StartAsync();
         await using var transport = new TcpTransport();

@@ -87,6 +87,9 @@ public sealed class PackageTests(PackedPackages packages, ITestOutputHelper outp
             var names = zip.Entries.Select(e => e.FullName).ToHashSet();
             Assert.Contains("README.md", names);
             Assert.Contains("LICENSE", names);
+            // Each package's own README (src/<project>/README.md), not the repository's.
+            using (var readme = new StreamReader(zip.GetEntry("README.md")!.Open()))
+                Assert.Equal(id == "Libp2p.Cli" ? "# p2p — a libp2p command-line tool" : $"# {id}", readme.ReadLine());
             var nuspec = XDocument.Load(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
             XNamespace ns = nuspec.Root!.Name.Namespace;
             var metadata = nuspec.Root.Element(ns + "metadata")!;

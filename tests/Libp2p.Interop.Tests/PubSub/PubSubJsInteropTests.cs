@@ -42,7 +42,7 @@ public sealed class PubSubJsInteropTests
     }
 
     [Fact]
-    public async Task CSharp_and_js_exchange_messages_over_gossipsub_both_ways()
+    public async Task CSharpAndJsExchangeMessagesOverGossipsubBothWays()
     {
         await using var js = await JsPeer.StartAsync("--pubsub", "gossipsub", "--subscribe", Topic, "--heartbeat-ms", "200");
         await using var cs = await PubSubTestNode.StartAsync();
@@ -55,7 +55,7 @@ public sealed class PubSubJsInteropTests
     }
 
     [Fact]
-    public async Task CSharp_and_js_exchange_messages_over_floodsub_both_ways()
+    public async Task CSharpAndJsExchangeMessagesOverFloodsubBothWays()
     {
         await using var js = await JsPeer.StartAsync("--pubsub", "floodsub", "--subscribe", Topic);
         await using var cs = await PubSubTestNode.StartAsync(PubSubRouterKind.FloodSub);
@@ -63,7 +63,7 @@ public sealed class PubSubJsInteropTests
     }
 
     [Fact]
-    public async Task A_js_floodsub_peer_and_a_CSharp_gossipsub_node_exchange_messages()
+    public async Task AJsFloodsubPeerAndACSharpGossipsubNodeExchangeMessages()
     {
         await using var js = await JsPeer.StartAsync("--pubsub", "floodsub", "--subscribe", Topic);
         await using var cs = await PubSubTestNode.StartAsync(PubSubRouterKind.GossipSub);
@@ -71,7 +71,7 @@ public sealed class PubSubJsInteropTests
     }
 
     [Fact]
-    public async Task A_mixed_mesh_of_three_CSharp_and_three_js_nodes_delivers_every_message_exactly_once()
+    public async Task AMixedMeshOfThreeCSharpAndThreeJsNodesDeliversEveryMessageExactlyOnce()
     {
         // js ids for gossip (IHAVE/IWANT/IDONTWANT) so the C# nodes and js agree on message ids.
         var js = new List<JsPeer>();

@@ -34,7 +34,7 @@ public class RelayJsInteropTests
     }
 
     [Fact]
-    public async Task A_CSharp_relay_carries_a_js_dialer_to_a_js_listener()
+    public async Task ACSharpRelayCarriesAJsDialerToAJsListener()
     {
         var (relayHost, service, relay) = await StartRelayAsync();
         await using var _ = relayHost;
@@ -61,7 +61,7 @@ public class RelayJsInteropTests
     }
 
     [Fact]
-    public async Task A_js_relay_carries_a_CSharp_dialer_to_a_CSharp_listener()
+    public async Task AJsRelayCarriesACSharpDialerToACSharpListener()
     {
         await using var jsRelay = await JsPeer.StartAsync("--relay");
         var relay = Multiaddr.Parse(jsRelay.Addrs[0]);
@@ -90,7 +90,7 @@ public class RelayJsInteropTests
     }
 
     [Fact]
-    public async Task A_js_relay_refuses_a_circuit_to_a_CSharp_peer_without_a_reservation()
+    public async Task AJsRelayRefusesACircuitToACSharpPeerWithoutAReservation()
     {
         await using var jsRelay = await JsPeer.StartAsync("--relay");
         await using var target = Host();

@@ -20,7 +20,7 @@ public sealed class WasmDhtTests(WasmAppFixture app)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task A_wasm_dht_server_answers_js_and_a_wasm_client_finds_native_providers(string abi)
+    public async Task AWasmDhtServerAnswersJsAndAWasmClientFindsNativeProviders(string abi)
     {
         await using var js1 = await JsPeer.StartAsync("--dht");
         var options = new HostOptions { IdentifyDelay = TimeSpan.Zero };

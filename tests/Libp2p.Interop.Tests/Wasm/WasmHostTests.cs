@@ -44,7 +44,7 @@ public sealed class WasmHostTests(WasmAppFixture app, ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Wasm_pings_and_identifies_a_native_host(string abi)
+    public async Task WasmPingsAndIdentifiesANativeHost(string abi)
     {
         await using var native = NativeHost();
         var addr = (await native.ListenAsync(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")).AsTask().WaitAsync(T))[0].WithPeerId(native.PeerId);
@@ -75,7 +75,7 @@ public sealed class WasmHostTests(WasmAppFixture app, ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task A_native_host_identifies_a_wasm_dialer_on_its_own(string abi)
+    public async Task ANativeHostIdentifiesAWasmDialerOnItsOwn(string abi)
     {
         await using var native = NativeHost();
         var addr = (await native.ListenAsync(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0")).AsTask().WaitAsync(T))[0].WithPeerId(native.PeerId);
@@ -97,7 +97,7 @@ public sealed class WasmHostTests(WasmAppFixture app, ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Native_host_pings_identifies_and_perfs_a_wasm_listener(string abi)
+    public async Task NativeHostPingsIdentifiesAndPerfsAWasmListener(string abi)
     {
         var (wasm, wasmId, wasmAddr) = await StartWasmListenerAsync(abi, "--perf");
         await using var _ = wasm;
@@ -127,7 +127,7 @@ public sealed class WasmHostTests(WasmAppFixture app, ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Wasm_pings_and_identifies_js_libp2p(string abi)
+    public async Task WasmPingsAndIdentifiesJsLibp2p(string abi)
     {
         await using var js = await JsPeer.StartAsync();
         await using var ping = app.Start(abi, Hard, "ping", js.Addrs[0], "--count", "2", "--interval", "0", "--json");
@@ -143,7 +143,7 @@ public sealed class WasmHostTests(WasmAppFixture app, ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Js_libp2p_pings_and_identifies_a_wasm_listener(string abi)
+    public async Task JsLibp2pPingsAndIdentifiesAWasmListener(string abi)
     {
         var (wasm, wasmId, wasmAddr) = await StartWasmListenerAsync(abi);
         await using var _ = wasm;
@@ -158,7 +158,7 @@ public sealed class WasmHostTests(WasmAppFixture app, ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Without_the_network_capability_listen_and_ping_fail_with_access_denied(string abi)
+    public async Task WithoutTheNetworkCapabilityListenAndPingFailWithAccessDenied(string abi)
     {
         await using (var listen = app.Start(abi, Hard, "--deny-network", "listen", "--json"))
         {

@@ -19,7 +19,7 @@ public sealed class WasmPubSubTests(WasmAppFixture app)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Wasm_listen_prints_gossipsub_messages_from_js(string abi)
+    public async Task WasmListenPrintsGossipsubMessagesFromJs(string abi)
     {
         await using var wasm = app.Start(abi, Hard, "listen", "--json", "--pubsub", "gossipsub", "--subscribe", Topic);
         var listening = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "listening"), T));
@@ -37,7 +37,7 @@ public sealed class WasmPubSubTests(WasmAppFixture app)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Wasm_pubsub_chat_publishes_its_input_to_js_and_prints_what_js_sends(string abi)
+    public async Task WasmPubsubChatPublishesItsInputToJsAndPrintsWhatJsSends(string abi)
     {
         await using var js = await JsPeer.StartAsync("--pubsub", "gossipsub", "--subscribe", Topic, "--heartbeat-ms", "200");
         await using var chat = app.Start(abi, Hard, "pubsub", js.Addrs[0], "--topic", Topic, "--json");
@@ -58,7 +58,7 @@ public sealed class WasmPubSubTests(WasmAppFixture app)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Wasm_pubsub_chat_and_a_native_node_exchange_messages_both_ways(string abi)
+    public async Task WasmPubsubChatAndANativeNodeExchangeMessagesBothWays(string abi)
     {
         await using var native = await PubSubTestNode.StartAsync();
         await native.SubscribeAsync(Topic);

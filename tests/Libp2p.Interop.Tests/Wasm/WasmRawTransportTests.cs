@@ -16,7 +16,7 @@ public sealed class WasmRawTransportTests(WasmAppFixture app)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Wasm_dials_native_echo_server_and_gets_every_byte_back(string abi)
+    public async Task WasmDialsNativeEchoServerAndGetsEveryByteBack(string abi)
     {
         await using var server = new NativeEchoServer(IPAddress.Loopback);
         await using var wasm = app.Start(abi, Hard, "raw-dial", $"/ip4/127.0.0.1/tcp/{server.Port}", "--bytes", "3000000");
@@ -36,7 +36,7 @@ public sealed class WasmRawTransportTests(WasmAppFixture app)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Native_client_echoes_through_wasm_listener_and_incoming_carries_its_real_address(string abi)
+    public async Task NativeClientEchoesThroughWasmListenerAndIncomingCarriesItsRealAddress(string abi)
     {
         await using var wasm = app.Start(abi, Hard, "raw-echo-server", "--listen", "/ip4/127.0.0.1/tcp/0");
         var listening = WasmAppFixture.Parse(await wasm.WaitForLineAsync(l => WasmAppFixture.IsEvent(l, "new-address"), Line));
@@ -68,7 +68,7 @@ public sealed class WasmRawTransportTests(WasmAppFixture app)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Two_listeners_announce_real_ports_self_dial_echoes_and_removal_expires_then_closes(string abi)
+    public async Task TwoListenersAnnounceRealPortsSelfDialEchoesAndRemovalExpiresThenCloses(string abi)
     {
         await using var wasm = app.Start(abi, Hard, "lifecycle");
         Assert.Equal(0, await wasm.WaitForExitAsync(Hard));
@@ -94,7 +94,7 @@ public sealed class WasmRawTransportTests(WasmAppFixture app)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Wasm_dials_native_server_over_ipv6_loopback(string abi)
+    public async Task WasmDialsNativeServerOverIpv6Loopback(string abi)
     {
         await using var server = new NativeEchoServer(IPAddress.IPv6Loopback);
         await using var wasm = app.Start(abi, Hard, "raw-dial", $"/ip6/::1/tcp/{server.Port}", "--bytes", "100000");
@@ -108,7 +108,7 @@ public sealed class WasmRawTransportTests(WasmAppFixture app)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Dns4_localhost_resolves_through_ip_name_lookup_and_dials(string abi)
+    public async Task Dns4LocalhostResolvesThroughIpNameLookupAndDials(string abi)
     {
         await using (var resolve = app.Start(abi, Hard, "resolve", "/dns4/localhost"))
         {
@@ -128,7 +128,7 @@ public sealed class WasmRawTransportTests(WasmAppFixture app)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Refused_dial_exits_1_with_the_error_code_named(string abi)
+    public async Task RefusedDialExits1WithTheErrorCodeNamed(string abi)
     {
         int port = NativeEchoServer.FreePort();
         await using var wasm = app.Start(abi, Hard, "raw-dial", $"/ip4/127.0.0.1/tcp/{port}");
@@ -140,7 +140,7 @@ public sealed class WasmRawTransportTests(WasmAppFixture app)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Port_zero_is_not_dialable(string abi)
+    public async Task PortZeroIsNotDialable(string abi)
     {
         await using var wasm = app.Start(abi, Hard, "raw-dial", "/ip4/127.0.0.1/tcp/0");
         Assert.Equal(1, await wasm.WaitForExitAsync(Hard));
@@ -152,7 +152,7 @@ public sealed class WasmRawTransportTests(WasmAppFixture app)
     [InlineData("js", "raw-echo-server", "--listen", "Binding")]
     [InlineData("canonical", "raw-dial", "/ip4/127.0.0.1/tcp/4001", "Dialing")]
     [InlineData("canonical", "raw-echo-server", "--listen", "Binding")]
-    public async Task Without_the_network_capability_dial_and_listen_fail_with_access_denied(string abi, string command, string arg, string operation)
+    public async Task WithoutTheNetworkCapabilityDialAndListenFailWithAccessDenied(string abi, string command, string arg, string operation)
     {
         string[] args = command == "raw-echo-server"
             ? ["--deny-network", command, arg, "/ip4/127.0.0.1/tcp/0"]
@@ -170,7 +170,7 @@ public sealed class WasmRawTransportTests(WasmAppFixture app)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Ping_pong_over_native_echo_completes(string abi)
+    public async Task PingPongOverNativeEchoCompletes(string abi)
     {
         await using var server = new NativeEchoServer(IPAddress.Loopback);
         await using var wasm = app.Start(abi, Hard, "raw-ping", $"/ip4/127.0.0.1/tcp/{server.Port}", "--count", "200");

@@ -17,7 +17,7 @@ public sealed class WasmRelayTests(WasmAppFixture app)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task A_wasm_node_behind_a_relay_is_pinged_by_a_native_host_and_by_js(string abi)
+    public async Task AWasmNodeBehindARelayIsPingedByANativeHostAndByJs(string abi)
     {
         var (relayHost, service, relay) = await RelayJsInteropTests.StartRelayAsync();
         await using var _ = relayHost;

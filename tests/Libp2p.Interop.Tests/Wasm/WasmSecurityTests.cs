@@ -14,7 +14,7 @@ public sealed class WasmSecurityTests(WasmAppFixture app)
 
     [Theory]
     [MemberData(nameof(WasmAppFixture.Abis), MemberType = typeof(WasmAppFixture))]
-    public async Task Tls_is_refused_inside_wasm_with_one_line_that_says_why(string abi)
+    public async Task TlsIsRefusedInsideWasmWithOneLineThatSaysWhy(string abi)
     {
         await using var ping = app.Start(abi, Hard, "ping", "/ip4/127.0.0.1/tcp/9/p2p/" + PrivateKey.Generate().ToPeerId(), "--count", "1", "--security", "tls");
         Assert.Equal(1, await ping.WaitForExitAsync(T));

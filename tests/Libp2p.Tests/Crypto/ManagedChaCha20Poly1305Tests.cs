@@ -34,7 +34,7 @@ public class ManagedChaCha20Poly1305Tests
     ];
 
     [Fact]
-    public void Block_function_matches_rfc8439_section_2_3_2()
+    public void BlockFunctionMatchesRfc8439Section232()
     {
         var output = new uint[16];
         ManagedChaCha20Poly1305Cipher.Block(Rfc232State(), output);
@@ -42,7 +42,7 @@ public class ManagedChaCha20Poly1305Tests
     }
 
     [Fact]
-    public void Four_block_form_gives_each_lane_the_block_of_its_counter()
+    public void FourBlockFormGivesEachLaneTheBlockOfItsCounter()
     {
         var state = Rfc232State();
         var four = new uint[64];
@@ -62,7 +62,7 @@ public class ManagedChaCha20Poly1305Tests
 
     [Theory]
     [MemberData(nameof(Paths))]
-    public void Agrees_with_bouncycastle_on_random_inputs(bool vectors)
+    public void AgreesWithBouncycastleOnRandomInputs(bool vectors)
     {
         var random = new Random(8439 + (vectors ? 1 : 0));
         // Lengths around every boundary: one block, four blocks (the vector step), a Noise frame's maximum.

@@ -5,7 +5,7 @@ namespace Libp2p.Tests.Identity;
 public class Ed25519KeyTests
 {
     [Fact]
-    public void Generate_sign_verify_roundtrip()
+    public void GenerateSignVerifyRoundtrip()
     {
         var key = PrivateKey.Generate();
         Assert.Equal(KeyType.Ed25519, key.Type);
@@ -21,7 +21,7 @@ public class Ed25519KeyTests
     }
 
     [Fact]
-    public void Protobuf_roundtrip_of_private_and_public_keys()
+    public void ProtobufRoundtripOfPrivateAndPublicKeys()
     {
         var key = PrivateKey.Generate(KeyType.Ed25519);
         var priv = key.ToProtobuf();
@@ -38,7 +38,7 @@ public class Ed25519KeyTests
     }
 
     [Fact]
-    public void Peer_id_is_identity_multihash_starting_12D3KooW()
+    public void PeerIdIsIdentityMultihashStarting12D3KooW()
     {
         var key = PrivateKey.Generate();
         var id = key.ToPeerId();
@@ -50,7 +50,7 @@ public class Ed25519KeyTests
     }
 
     [Fact]
-    public void Legacy_96_byte_private_key_is_accepted_when_public_halves_match()
+    public void Legacy96BytePrivateKeyIsAcceptedWhenPublicHalvesMatch()
     {
         var key = Ed25519PrivateKey.FromSeed(new byte[32]);
         var legacy = key.Data.ToArray().Concat(key.PublicKey.Data.ToArray()).ToArray();
@@ -61,7 +61,7 @@ public class Ed25519KeyTests
     }
 
     [Fact]
-    public void Private_key_whose_public_half_does_not_match_seed_is_rejected()
+    public void PrivateKeyWhosePublicHalfDoesNotMatchSeedIsRejected()
     {
         var data = Ed25519PrivateKey.FromSeed(new byte[32]).Data.ToArray();
         data[40] ^= 1;

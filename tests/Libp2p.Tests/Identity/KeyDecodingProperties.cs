@@ -45,7 +45,7 @@ public class KeyDecodingProperties
     }
 
     [Property(MaxTest = 3000, Arbitrary = [typeof(KeyDecodingProperties)])]
-    public void Public_key_decoding_roundtrips_or_throws_KeyFormatException(byte[] input)
+    public void PublicKeyDecodingRoundtripsOrThrowsKeyFormatException(byte[] input)
     {
         PublicKey key;
         try { key = PublicKey.FromProtobuf(input); }
@@ -56,7 +56,7 @@ public class KeyDecodingProperties
     }
 
     [Property(MaxTest = 3000, Arbitrary = [typeof(KeyDecodingProperties)])]
-    public void Private_key_decoding_roundtrips_or_throws_KeyFormatException(byte[] input)
+    public void PrivateKeyDecodingRoundtripsOrThrowsKeyFormatException(byte[] input)
     {
         PrivateKey key;
         try { key = PrivateKey.FromProtobuf(input); }
@@ -71,7 +71,7 @@ public class KeyDecodingProperties
     /// <summary>Bit flips anywhere in the RSA vector (at least one): the PKCS#1 parser and the CRT consistency checks
     /// reject them with KeyFormatException. Kept separate: a valid 4096-bit private key costs ~0.5 s to load.</summary>
     [Property(MaxTest = 200)]
-    public void Mutated_rsa_private_key_is_KeyFormatException(NonEmptyArray<int> flips)
+    public void MutatedRsaPrivateKeyIsKeyFormatException(NonEmptyArray<int> flips)
     {
         var b = (byte[])RsaPrivate.Clone();
         foreach (var f in flips.Get.Take(3)) b[(f & int.MaxValue) % b.Length] ^= (byte)(1 << ((f & int.MaxValue) / b.Length % 8));
@@ -80,7 +80,7 @@ public class KeyDecodingProperties
     }
 
     [Property(MaxTest = 500, Arbitrary = [typeof(KeyDecodingProperties)])]
-    public void Verify_on_arbitrary_signature_is_false_never_an_exception(byte[] signature)
+    public void VerifyOnArbitrarySignatureIsFalseNeverAnException(byte[] signature)
     {
         foreach (var hex in new[] { SpecTestVectors.Ed25519Public, SpecTestVectors.Secp256k1Public, SpecTestVectors.EcdsaPublic, SpecTestVectors.RsaPublic })
             Assert.False(PublicKey.FromProtobuf(Convert.FromHexString(hex)).Verify("m"u8, signature));

@@ -8,7 +8,7 @@ public class KeyProtobufTests
     private static readonly byte[] Ed25519Public = Convert.FromHexString(SpecTestVectors.Ed25519Public);
 
     [Fact]
-    public void Encoding_is_type_then_data_with_minimal_varints()
+    public void EncodingIsTypeThenDataWithMinimalVarints()
     {
         var key = PublicKey.FromProtobuf(Ed25519Public);
         Assert.Equal(Ed25519Public, key.ToProtobuf());
@@ -36,7 +36,7 @@ public class KeyProtobufTests
     };
 
     [Theory, MemberData(nameof(Malformed))]
-    public void Non_canonical_or_truncated_public_key_protobuf_is_KeyFormatException(string hex, string why)
+    public void NonCanonicalOrTruncatedPublicKeyProtobufIsKeyFormatException(string hex, string why)
     {
         var bytes = Convert.FromHexString(hex);
         var ex = Record.Exception(() => PublicKey.FromProtobuf(bytes));
@@ -45,7 +45,7 @@ public class KeyProtobufTests
     }
 
     [Fact]
-    public void Ed25519_public_key_that_is_not_a_curve_point_is_rejected()
+    public void Ed25519PublicKeyThatIsNotACurvePointIsRejected()
     {
         // y = 2 has no x on edwards25519 (2 is not a valid y-coordinate: x^2 would be a non-residue).
         var data = new byte[32];
@@ -61,7 +61,7 @@ public class KeyProtobufTests
     [InlineData(KeyType.Secp256k1, 34)]
     [InlineData(KeyType.Ecdsa, 10)]
     [InlineData(KeyType.Rsa, 10)]
-    public void Wrong_size_data_is_rejected_for_each_type(KeyType type, int length)
+    public void WrongSizeDataIsRejectedForEachType(KeyType type, int length)
     {
         var data = new byte[length];
         data[0] = 0x02;
@@ -71,7 +71,7 @@ public class KeyProtobufTests
     }
 
     [Fact]
-    public void Secp256k1_private_key_zero_or_above_order_is_rejected()
+    public void Secp256k1PrivateKeyZeroOrAboveOrderIsRejected()
     {
         var zero = new byte[] { 0x08, 0x02, 0x12, 0x20 }.Concat(new byte[32]).ToArray();
         Assert.Throws<KeyFormatException>(() => PrivateKey.FromProtobuf(zero));

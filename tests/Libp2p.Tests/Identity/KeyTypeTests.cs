@@ -17,7 +17,7 @@ public class KeyTypeTests
         : PrivateKey.Generate(type).PublicKey;
 
     [Theory, MemberData(nameof(AllTypes))]
-    public void Generated_key_signs_verifies_and_roundtrips(KeyType type)
+    public void GeneratedKeySignsVerifiesAndRoundtrips(KeyType type)
     {
         var key = Generate(type);
         Assert.Equal(type, key.Type);
@@ -43,7 +43,7 @@ public class KeyTypeTests
     [InlineData(KeyType.Secp256k1, true, "16Uiu2HA")]
     [InlineData(KeyType.Ecdsa, false, "Qm")]
     [InlineData(KeyType.Rsa, false, "Qm")]
-    public void Peer_id_inlines_short_keys_and_hashes_long_ones(KeyType type, bool inline, string prefix)
+    public void PeerIdInlinesShortKeysAndHashesLongOnes(KeyType type, bool inline, string prefix)
     {
         var id = Generate(type).ToPeerId();
         Assert.Equal(inline, id.HasInlinePublicKey);
@@ -51,7 +51,7 @@ public class KeyTypeTests
     }
 
     [Fact]
-    public void Ed25519_from_seed_matches_js_generateKeyPairFromSeed()
+    public void Ed25519FromSeedMatchesJsGenerateKeyPairFromSeed()
     {
         // Seed 0x00..0x1f; expected id printed by @libp2p/crypto 5.1.23 generateKeyPairFromSeed('Ed25519', seed).
         var seed = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
@@ -63,7 +63,7 @@ public class KeyTypeTests
     internal const string JsSeedPeerId = "12D3KooWA4Xop1JaT3MHxwYMkCepYsv4iPVopMXwCz5iHYdBfeSB";
 
     [Fact]
-    public void Secp256k1_uncompressed_public_key_is_accepted_and_normalised_to_compressed()
+    public void Secp256k1UncompressedPublicKeyIsAcceptedAndNormalisedToCompressed()
     {
         var key = (Secp256k1PrivateKey)PrivateKey.Generate(KeyType.Secp256k1);
         var pub = (Secp256k1PublicKey)key.PublicKey;
@@ -75,7 +75,7 @@ public class KeyTypeTests
     }
 
     [Fact]
-    public void Secp256k1_signatures_are_low_s_der()
+    public void Secp256k1SignaturesAreLowSDer()
     {
         var key = PrivateKey.Generate(KeyType.Secp256k1);
         var halfN = Org.BouncyCastle.Crypto.EC.CustomNamedCurves.GetByName("secp256k1").N.ShiftRight(1);
@@ -89,7 +89,7 @@ public class KeyTypeTests
     }
 
     [Fact]
-    public void Ecdsa_signature_in_non_der_form_is_rejected_not_thrown()
+    public void EcdsaSignatureInNonDerFormIsRejectedNotThrown()
     {
         var key = PrivateKey.Generate(KeyType.Ecdsa);
         var sig = key.Sign("m"u8);
@@ -100,7 +100,7 @@ public class KeyTypeTests
     }
 
     [Fact]
-    public void Rsa_public_key_below_2048_bits_is_rejected()
+    public void RsaPublicKeyBelow2048BitsIsRejected()
     {
         var gen = new Org.BouncyCastle.Crypto.Generators.RsaKeyPairGenerator();
         gen.Init(new Org.BouncyCastle.Crypto.Parameters.RsaKeyGenerationParameters(
@@ -112,7 +112,7 @@ public class KeyTypeTests
     }
 
     [Fact]
-    public void Ecdsa_private_key_with_mismatched_public_point_is_rejected()
+    public void EcdsaPrivateKeyWithMismatchedPublicPointIsRejected()
     {
         var a = (EcdsaPrivateKey)PrivateKey.Generate(KeyType.Ecdsa);
         var b = (EcdsaPrivateKey)PrivateKey.Generate(KeyType.Ecdsa);

@@ -11,7 +11,7 @@ public class PeerIdTextTests
     [Theory]
     [InlineData(Ed25519Id)]
     [InlineData(Sha256Id)]
-    public void Base58_and_CID_forms_round_trip(string text)
+    public void Base58AndCIDFormsRoundTrip(string text)
     {
         var id = PeerId.Parse(text);
         Assert.Equal(text, id.ToString());
@@ -24,7 +24,7 @@ public class PeerIdTextTests
     }
 
     [Fact]
-    public void Known_CID_of_a_sha256_peer_id()
+    public void KnownCIDOfASha256PeerId()
     {
         // go-libp2p's TestIDEncoding / peer-ids spec example: the same key as Qm…, as a base32 CIDv1.
         var id = PeerId.Parse("QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx5N");
@@ -43,7 +43,7 @@ public class PeerIdTextTests
     [InlineData("bafz\u00e9")]
     [InlineData("b")]
     [InlineData("1")]
-    public void Bad_text_is_a_FormatException(string text)
+    public void BadTextIsAFormatException(string text)
     {
         Assert.IsType<FormatException>(Record.Exception(() => PeerId.Parse(text)));
         Assert.False(PeerId.TryParse(text, out _));

@@ -15,7 +15,7 @@ public class SpecVectorTests
     };
 
     [Theory, MemberData(nameof(Vectors))]
-    public void Private_key_vector_derives_public_key_vector_and_peer_id(KeyType type, string privHex, string pubHex, string peerId)
+    public void PrivateKeyVectorDerivesPublicKeyVectorAndPeerId(KeyType type, string privHex, string pubHex, string peerId)
     {
         var privBytes = Convert.FromHexString(privHex);
         var pubBytes = Convert.FromHexString(pubHex);
@@ -35,7 +35,7 @@ public class SpecVectorTests
     }
 
     [Theory, MemberData(nameof(Vectors))]
-    public void Vector_key_signs_and_verifies(KeyType type, string privHex, string pubHex, string peerId)
+    public void VectorKeySignsAndVerifies(KeyType type, string privHex, string pubHex, string peerId)
     {
         _ = type; _ = peerId;
         var priv = PrivateKey.FromProtobuf(Convert.FromHexString(privHex));
@@ -47,7 +47,7 @@ public class SpecVectorTests
     }
 
     [Fact]
-    public void Inline_key_peer_ids_give_back_their_public_key_and_hashed_ones_do_not()
+    public void InlineKeyPeerIdsGiveBackTheirPublicKeyAndHashedOnesDoNot()
     {
         var ed = PeerId.Parse("12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq");
         Assert.Equal(PublicKey.FromProtobuf(Convert.FromHexString(SpecTestVectors.Ed25519Public)), ed.TryGetPublicKey());
@@ -57,7 +57,7 @@ public class SpecVectorTests
     }
 
     [Fact]
-    public void Identity_peer_id_whose_inline_bytes_are_not_a_key_has_no_public_key()
+    public void IdentityPeerIdWhoseInlineBytesAreNotAKeyHasNoPublicKey()
     {
         var garbage = new byte[] { 0x00, 0x05, 0x08, 0x01, 0x12, 0x01, 0x00 };
         Assert.Null(PeerId.FromBytes(garbage).TryGetPublicKey());

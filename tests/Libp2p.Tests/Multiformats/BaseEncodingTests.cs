@@ -23,7 +23,7 @@ public class BaseEncodingTests
 
     [Theory]
     [MemberData(nameof(Rfc4648Vectors))]
-    public void Power_of_two_bases_match_RFC_4648(string input, string b16, string b32, string b64, string b64url)
+    public void PowerOfTwoBasesMatchRFC4648(string input, string b16, string b32, string b64, string b64url)
     {
         var bytes = System.Text.Encoding.ASCII.GetBytes(input);
         foreach (var (coder, text) in new[] { (RadixBase.Base16, b16), (RadixBase.Base32, b32), (RadixBase.Base64, b64), (RadixBase.Base64Url, b64url) })
@@ -35,7 +35,7 @@ public class BaseEncodingTests
     }
 
     [Fact]
-    public void Base16_and_base32_decode_any_case_base64_does_not()
+    public void Base16AndBase32DecodeAnyCaseBase64DoesNot()
     {
         Assert.True(RadixBase.Base16.TryDecode("666F6f", false, out var hex));
         Assert.Equal("foo"u8.ToArray(), hex);
@@ -48,7 +48,7 @@ public class BaseEncodingTests
     [Theory]
     [InlineData("abc", "odd number of hex digits")]
     [InlineData("6g", "not a hex digit")]
-    public void Base16_rejects(string text, string why) =>
+    public void Base16Rejects(string text, string why) =>
         Assert.False(RadixBase.Base16.TryDecode(text, false, out _), why);
 
     [Theory]
@@ -60,7 +60,7 @@ public class BaseEncodingTests
     [InlineData("mzx1", "'1' is not in the alphabet")]
     [InlineData("my======", "padding without allowPadding")]
     [InlineData("mzxé", "non-ASCII")]
-    public void Base32_rejects_non_canonical_text(string text, string why) =>
+    public void Base32RejectsNonCanonicalText(string text, string why) =>
         Assert.False(RadixBase.Base32.TryDecode(text, allowPadding: false, out _), why);
 
     [Theory]
@@ -71,14 +71,14 @@ public class BaseEncodingTests
     [InlineData("Zm9v\n", "a newline (the BCL skips it)")]
     [InlineData("Zg==", "padding without allowPadding")]
     [InlineData("Zm9v+", "a dangling character")]
-    public void Base64_and_base64url_reject_non_canonical_text(string text, string why)
+    public void Base64AndBase64urlRejectNonCanonicalText(string text, string why)
     {
         Assert.False(RadixBase.Base64.TryDecode(text, allowPadding: false, out _), why);
         Assert.False(RadixBase.Base64Url.TryDecode(text.Replace('+', '-'), allowPadding: false, out _), why);
     }
 
     [Fact]
-    public void Base64_alphabets_are_not_mixed()
+    public void Base64AlphabetsAreNotMixed()
     {
         Assert.True(RadixBase.Base64.TryDecode("-_8".Replace('-', '+').Replace('_', '/'), false, out var std));
         Assert.Equal(new byte[] { 0xfb, 0xff }, std);
@@ -92,7 +92,7 @@ public class BaseEncodingTests
     [InlineData("Zg==")]
     [InlineData("Zg")]
     [InlineData("Zm9v")]
-    public void Padding_is_accepted_when_allowed(string text)
+    public void PaddingIsAcceptedWhenAllowed(string text)
     {
         Assert.True(RadixBase.Base64.TryDecode(text, allowPadding: true, out var b64));
         Assert.True(RadixBase.Base64Url.TryDecode(text, allowPadding: true, out var url));
@@ -108,7 +108,7 @@ public class BaseEncodingTests
     [InlineData("115Q", new byte[] { 0, 0, 0xff })]
     [InlineData("2g", new byte[] { 0x61 })] // the base58 test vectors of draft-msporny-base58: "a"
     [InlineData("ZiCa", new byte[] { 0x61, 0x62, 0x63 })] // "abc"
-    public void Base58btc_vectors_with_leading_zero_bytes(string text, byte[] bytes)
+    public void Base58btcVectorsWithLeadingZeroBytes(string text, byte[] bytes)
     {
         Assert.Equal(text, BigRadixBase.Base58Btc.Encode(bytes));
         Assert.True(BigRadixBase.Base58Btc.TryDecode(text, out var decoded));
@@ -122,11 +122,11 @@ public class BaseEncodingTests
     [InlineData("l")]
     [InlineData("2 g")]
     [InlineData("2g\u00e9")]
-    public void Base58btc_rejects_characters_outside_its_alphabet(string text) =>
+    public void Base58btcRejectsCharactersOutsideItsAlphabet(string text) =>
         Assert.False(BigRadixBase.Base58Btc.TryDecode(text, out _));
 
     [Fact]
-    public void Base36_is_lower_case_out_any_case_in_with_leading_zero_bytes()
+    public void Base36IsLowerCaseOutAnyCaseInWithLeadingZeroBytes()
     {
         byte[] bytes = [0, 1, 2, 3];
         Assert.Equal("01eyr", BigRadixBase.Base36.Encode(bytes));
@@ -145,12 +145,12 @@ public class BaseEncodingTests
     [InlineData("/ip4/1.2.3.4/udp/1/quic-v1/webtransport/certhash/mEiD\u1000")]
     [InlineData("/ip4/1.2.3.4/udp/1/quic-v1/webtransport/certhash/f12\u00e9")]
     [InlineData("/onion3/vww6ybal4bd7szmgncyruucpgfkqahzddi37ktceo3ah7ngmcopnpyy\u00e9:1234")]
-    public void Characters_outside_visible_ASCII_are_a_MultiaddrFormatException(string text) =>
+    public void CharactersOutsideVisibleASCIIAreAMultiaddrFormatException(string text) =>
         Assert.IsType<MultiaddrFormatException>(Record.Exception(() => Multiaddr.Parse(text)));
 
     /// <summary>Every base: encode then decode is the identity, and the encoder's text is the one accepted text.</summary>
     [Property(MaxTest = 300)]
-    public bool Every_base_round_trips(byte[] bytes)
+    public bool EveryBaseRoundTrips(byte[] bytes)
     {
         foreach (var coder in new[] { RadixBase.Base16, RadixBase.Base32, RadixBase.Base64, RadixBase.Base64Url })
             if (!coder.TryDecode(coder.Encode(bytes), false, out var d) || !d.AsSpan().SequenceEqual(bytes))
@@ -163,7 +163,7 @@ public class BaseEncodingTests
 
     /// <summary>Hostile text: decoding answers true or false (an exception fails the property), and what it accepts is canonical.</summary>
     [Property(MaxTest = 500)]
-    public bool Any_text_decodes_canonically_or_is_refused(string? text)
+    public bool AnyTextDecodesCanonicallyOrIsRefused(string? text)
     {
         text ??= "";
         foreach (var coder in new[] { RadixBase.Base16, RadixBase.Base32 })

@@ -19,7 +19,7 @@ public class MultiaddrApiTests
     [InlineData("/p2p/QmNotBase58+", "for /p2p")]
     [InlineData("/dns4/a//tcp/1", "empty protocol name")]
     [InlineData("ip4/1.2.3.4", "does not start with '/'")]
-    public void Text_errors_name_the_bad_component(string text, string expected)
+    public void TextErrorsNameTheBadComponent(string text, string expected)
     {
         var ex = Assert.Throws<MultiaddrFormatException>(() => M(text));
         Assert.Contains(expected, ex.Message);
@@ -31,14 +31,14 @@ public class MultiaddrApiTests
     [InlineData("a5030a0000", "/p2p claims 10 bytes")]
     [InlineData("ff", "truncated varint")]
     [InlineData("a50304d5010100", "neither identity nor sha2-256")]
-    public void Binary_errors_name_the_bad_component(string hex, string expected)
+    public void BinaryErrorsNameTheBadComponent(string hex, string expected)
     {
         var ex = Assert.Throws<MultiaddrFormatException>(() => Multiaddr.FromBytes(Convert.FromHexString(hex)));
         Assert.Contains(expected, ex.Message);
     }
 
     [Fact]
-    public void Binary_unix_path_followed_by_another_component_is_rejected()
+    public void BinaryUnixPathFollowedByAnotherComponentIsRejected()
     {
         // Fuzzing found it: /unix/%2zt then /tcp/25451 in binary prints as "/unix/%2zt /tcp/25451", which parses back
         // as one longer path. A path must be the last component (fuzz/corpus/multiaddr/crash-unix-not-last-*).
@@ -50,7 +50,7 @@ public class MultiaddrApiTests
     }
 
     [Fact]
-    public void Rejects_a_CID_with_another_codec_or_hash()
+    public void RejectsACIDWithAnotherCodecOrHash()
     {
         // go's fourth TestInvalidP2PAddrString case: a CIDv1 whose codec is md5 (0xd5); here in base32.
         var cid = "b" + Base32Lower([0x01, 0xd5, 0x01, 0x12, 0x20, .. new byte[32]]);
@@ -60,7 +60,7 @@ public class MultiaddrApiTests
     private static string Base32Lower(byte[] data) => SimpleBase.Base32.Rfc4648.Encode(data, padding: false).ToLowerInvariant();
 
     [Fact]
-    public void Bounds_the_input()
+    public void BoundsTheInput()
     {
         Assert.Throws<MultiaddrFormatException>(() => M("/dns/" + new string('a', Multiaddr.MaxLength)));
         Assert.Throws<MultiaddrFormatException>(() => Multiaddr.FromBytes(new byte[Multiaddr.MaxLength + 1]));
@@ -77,7 +77,7 @@ public class MultiaddrApiTests
     }
 
     [Fact]
-    public void Encapsulate_and_decapsulate_as_go_TestEncapsulate()
+    public void EncapsulateAndDecapsulateAsGoTestEncapsulate()
     {
         var m = M("/ip4/127.0.0.1/udp/1234");
         var b = m.Encapsulate(M("/udp/5678"));
@@ -91,7 +91,7 @@ public class MultiaddrApiTests
     }
 
     [Fact]
-    public void Decapsulate_removes_the_last_occurrence_and_leaves_absent_suffixes_alone()
+    public void DecapsulateRemovesTheLastOccurrenceAndLeavesAbsentSuffixesAlone()
     {
         var m = M("/ip4/1.2.3.4/tcp/80/ip4/5.6.7.8/tcp/80/ws");
         Assert.Equal("/ip4/1.2.3.4/tcp/80/ip4/5.6.7.8", m.Decapsulate(M("/tcp/80")).ToString());
@@ -105,7 +105,7 @@ public class MultiaddrApiTests
     }
 
     [Fact]
-    public void Equality_is_binary_equality()
+    public void EqualityIsBinaryEquality()
     {
         Assert.Equal(M("/ip4/127.0.0.1/tcp/1234"), M("/ip4/127.0.0.1/tcp/1234/"));
         Assert.NotEqual(M("/ip4/127.0.0.1/udp/1234"), M("/ip4/127.0.0.1/tcp/1234"));
@@ -120,7 +120,7 @@ public class MultiaddrApiTests
     }
 
     [Fact]
-    public void Peer_id_accessors()
+    public void PeerIdAccessors()
     {
         var a = PeerId.Parse(PeerA);
         var b = PeerId.Parse(PeerB);
@@ -140,7 +140,7 @@ public class MultiaddrApiTests
     }
 
     [Fact]
-    public void From_tcp_endpoints()
+    public void FromTcpEndpoints()
     {
         Assert.Equal("/ip4/127.0.0.1/tcp/4001", Multiaddr.FromTcpEndPoint(new IPEndPoint(IPAddress.Loopback, 4001)).ToString());
         Assert.Equal("/ip6/::1/tcp/0", Multiaddr.FromTcpEndPoint(new IPEndPoint(IPAddress.IPv6Loopback, 0)).ToString());
@@ -151,7 +151,7 @@ public class MultiaddrApiTests
     }
 
     [Fact]
-    public void Component_helpers()
+    public void ComponentHelpers()
     {
         var ip = MultiaddrComponent.FromIPAddress(IPAddress.Parse("2001:db8::1"));
         Assert.Equal(MultiaddrProtocol.Ip6, ip.Protocol);
@@ -174,7 +174,7 @@ public class MultiaddrApiTests
     }
 
     [Fact]
-    public void Protocol_table_lookups()
+    public void ProtocolTableLookups()
     {
         Assert.Same(MultiaddrProtocol.P2p, MultiaddrProtocol.FromName("ipfs"));
         Assert.Same(MultiaddrProtocol.P2p, MultiaddrProtocol.FromCode(421));
@@ -199,7 +199,7 @@ public class MultiaddrApiTests
     }
 
     [Fact]
-    public void Memory_is_a_64_bit_number()
+    public void MemoryIsA64BitNumber()
     {
         Assert.Equal("89060000000000000001", Convert.ToHexStringLower(M("/memory/1").ToBytes()));
         Assert.Equal("/memory/18446744073709551615", M("/memory/18446744073709551615").ToString());

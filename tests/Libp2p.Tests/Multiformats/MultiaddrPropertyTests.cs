@@ -61,21 +61,21 @@ public class MultiaddrPropertyTests
     }
 
     [Property(MaxTest = 3000)]
-    public bool Arbitrary_bytes(byte[] bytes) => BytesRoundTripOrFormatError(bytes);
+    public bool ArbitraryBytes(byte[] bytes) => BytesRoundTripOrFormatError(bytes);
 
     [Property(MaxTest = 3000)]
-    public Property Bytes_built_from_known_codes_and_random_values() =>
+    public Property BytesBuiltFromKnownCodesAndRandomValues() =>
         Prop.ForAll(StructuredBytes.ToArbitrary(), BytesRoundTripOrFormatError);
 
     [Property(MaxTest = 3000)]
-    public bool Arbitrary_strings(string? text) => text is null || TextRoundTripOrFormatError(text);
+    public bool ArbitraryStrings(string? text) => text is null || TextRoundTripOrFormatError(text);
 
     [Property(MaxTest = 3000)]
-    public Property Strings_built_from_protocol_names_values_and_junk() =>
+    public Property StringsBuiltFromProtocolNamesValuesAndJunk() =>
         Prop.ForAll(TokenStrings.ToArbitrary(), TextRoundTripOrFormatError);
 
     [Property(MaxTest = 2000)]
-    public Property Valid_addresses_built_from_components_round_trip() =>
+    public Property ValidAddressesBuiltFromComponentsRoundTrip() =>
         Prop.ForAll(ValidAddressBytes.ToArbitrary(), bytes =>
         {
             var addr = Multiaddr.FromBytes(bytes); // must not throw: every component is valid

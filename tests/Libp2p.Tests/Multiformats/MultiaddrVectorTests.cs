@@ -6,7 +6,7 @@ public class MultiaddrVectorTests
 {
     [Theory]
     [MemberData(nameof(MultiaddrVectors.ConstructFails), MemberType = typeof(MultiaddrVectors))]
-    public void Rejects_invalid_text(string text)
+    public void RejectsInvalidText(string text)
     {
         var ex = Assert.Throws<MultiaddrFormatException>(() => Multiaddr.Parse(text));
         Assert.False(string.IsNullOrWhiteSpace(ex.Message));
@@ -15,7 +15,7 @@ public class MultiaddrVectorTests
 
     [Theory]
     [MemberData(nameof(MultiaddrVectors.ConstructSucceeds), MemberType = typeof(MultiaddrVectors))]
-    public void Accepts_valid_text_and_round_trips(string text)
+    public void AcceptsValidTextAndRoundTrips(string text)
     {
         var addr = Multiaddr.Parse(text);
         var bytes = addr.ToBytes();
@@ -28,7 +28,7 @@ public class MultiaddrVectorTests
 
     [Theory]
     [MemberData(nameof(MultiaddrVectors.TextAndBytes), MemberType = typeof(MultiaddrVectors))]
-    public void Text_and_bytes_match_the_vectors(string text, string hex)
+    public void TextAndBytesMatchTheVectors(string text, string hex)
     {
         var bytes = Convert.FromHexString(hex);
         Assert.Equal(hex, Convert.ToHexStringLower(Multiaddr.Parse(text).ToBytes()));
@@ -37,11 +37,11 @@ public class MultiaddrVectorTests
 
     [Theory]
     [MemberData(nameof(MultiaddrVectors.PrintsBackUnchanged), MemberType = typeof(MultiaddrVectors))]
-    public void Prints_back_unchanged(string text) => Assert.Equal(text, Multiaddr.Parse(text).ToString());
+    public void PrintsBackUnchanged(string text) => Assert.Equal(text, Multiaddr.Parse(text).ToString());
 
     [Theory]
     [MemberData(nameof(MultiaddrVectors.Canonicalizes), MemberType = typeof(MultiaddrVectors))]
-    public void Prints_the_canonical_form(string input, string expected)
+    public void PrintsTheCanonicalForm(string input, string expected)
     {
         var addr = Multiaddr.Parse(input);
         Assert.Equal(expected, addr.ToString());
@@ -50,7 +50,7 @@ public class MultiaddrVectorTests
 
     [Theory]
     [MemberData(nameof(MultiaddrVectors.InvalidBytes), MemberType = typeof(MultiaddrVectors))]
-    public void Rejects_invalid_bytes(string hex)
+    public void RejectsInvalidBytes(string hex)
     {
         var bytes = Convert.FromHexString(hex);
         var ex = Assert.Throws<MultiaddrFormatException>(() => Multiaddr.FromBytes(bytes));
@@ -59,7 +59,7 @@ public class MultiaddrVectorTests
     }
 
     [Fact]
-    public void Feature_file_components_have_the_listed_parts()
+    public void FeatureFileComponentsHaveTheListedParts()
     {
         // multiaddr.feature "Simple string form": per component string, packed form, value, protocol, codec, raw value.
         var addr = Multiaddr.Parse("/ip4/192.0.2.42/tcp/443");
@@ -73,7 +73,7 @@ public class MultiaddrVectorTests
     }
 
     [Fact]
-    public void Go_TestGetValue_values()
+    public void GoTestGetValueValues()
     {
         var a = Multiaddr.Parse("/ip4/127.0.0.1/utp/tcp/5555/udp/1234/tls/utp/ipfs/QmbHVEEepCi7rn7VL7Exxpd2Ci9NNB6ifvqwhsrbRMgQFP");
         string? Value(MultiaddrProtocol p) => a.Components.First(c => c.Protocol == p).Value;
@@ -86,7 +86,7 @@ public class MultiaddrVectorTests
     }
 
     [Fact]
-    public void Go_TestBytesSplitAndJoin()
+    public void GoTestBytesSplitAndJoin()
     {
         var m = Multiaddr.Parse("/ip4/1.2.3.4/utp/ip4/2.3.4.5/udp/2/udt");
         Assert.Equal(["/ip4/1.2.3.4", "/utp", "/ip4/2.3.4.5", "/udp/2", "/udt"], m.Components.Select(c => c.ToString()));

@@ -18,7 +18,7 @@ public class VarintTests
     [InlineData(16384UL, "808001")]
     [InlineData(421UL, "a503")]
     [InlineData((1UL << 63) - 1, "ffffffffffffffff7f")]
-    public void Encodes_and_decodes_spec_vectors(ulong value, string hex)
+    public void EncodesAndDecodesSpecVectors(ulong value, string hex)
     {
         var bytes = Convert.FromHexString(hex);
         Assert.Equal(bytes, Varint.Encode(value));
@@ -34,7 +34,7 @@ public class VarintTests
     [InlineData("80808080808080808000")] // too long and not minimal
     [InlineData("ffffffffffffffffff01")] // 10 bytes: over 63 bits
     [InlineData("808080808080808080")] // 9 continuation bytes: a 10th would be needed
-    public void Rejects_non_minimal_and_overlong(string hex)
+    public void RejectsNonMinimalAndOverlong(string hex)
     {
         var ex = Assert.Throws<VarintFormatException>(() => Varint.TryRead(Convert.FromHexString(hex), out _, out _));
         Assert.False(string.IsNullOrEmpty(ex.Message));
@@ -44,7 +44,7 @@ public class VarintTests
     [InlineData("")]
     [InlineData("80")]
     [InlineData("ff80")]
-    public void Truncated_input_asks_for_more_or_fails_on_Read(string hex)
+    public void TruncatedInputAsksForMoreOrFailsOnRead(string hex)
     {
         var bytes = Convert.FromHexString(hex);
         Assert.False(Varint.TryRead(bytes, out _, out int n));
@@ -53,20 +53,20 @@ public class VarintTests
     }
 
     [Fact]
-    public void Reads_only_the_first_varint()
+    public void ReadsOnlyTheFirstVarint()
     {
         Assert.Equal(300UL, Varint.Read(Convert.FromHexString("ac02ff"), out int n));
         Assert.Equal(2, n);
     }
 
     [Fact]
-    public void Refuses_to_encode_more_than_63_bits()
+    public void RefusesToEncodeMoreThan63Bits()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Varint.Encode(1UL << 63));
     }
 
     [Property(MaxTest = 2000)]
-    public Property Round_trips_every_63_bit_value() =>
+    public Property RoundTripsEvery63BitValue() =>
         Prop.ForAll(Gen.Choose(0, 62).SelectMany(bits => ArbMap.Default.GeneratorFor<ulong>().Select(v => (v >> 1) >> (62 - bits))).ToArbitrary(), v =>
         {
             var bytes = Varint.Encode(v);
@@ -74,7 +74,7 @@ public class VarintTests
         });
 
     [Property(MaxTest = 3000)]
-    public bool Arbitrary_bytes_decode_or_fail_with_VarintFormatException(byte[] bytes)
+    public bool ArbitraryBytesDecodeOrFailWithVarintFormatException(byte[] bytes)
     {
         try
         {

@@ -33,7 +33,7 @@ public sealed class TcpListenerLoopTests
     private static SocketException Transient() => new((int)SocketError.TooManyOpenSockets);
 
     [Fact]
-    public async Task Accept_errors_are_reported_and_retried_after_a_doubling_capped_backoff_on_the_given_clock()
+    public async Task AcceptErrorsAreReportedAndRetriedAfterADoublingCappedBackoffOnTheGivenClock()
     {
         // Hours, so only the fake clock can end a pause: a real-time delay would hang this test.
         var loop = CreateLoop(TimeSpan.FromHours(1), TimeSpan.FromHours(3));
@@ -58,7 +58,7 @@ public sealed class TcpListenerLoopTests
     }
 
     [Fact]
-    public async Task Stop_during_a_backoff_pause_ends_the_listener_at_once()
+    public async Task StopDuringABackoffPauseEndsTheListenerAtOnce()
     {
         var loop = CreateLoop(TimeSpan.FromHours(1), TimeSpan.FromHours(1));
         var run = loop.RunAsync();
@@ -74,7 +74,7 @@ public sealed class TcpListenerLoopTests
     }
 
     [Fact]
-    public async Task A_fatal_accept_error_closes_the_listener_with_the_reason()
+    public async Task AFatalAcceptErrorClosesTheListenerWithTheReason()
     {
         var loop = CreateLoop(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1));
         var run = loop.RunAsync();

@@ -15,7 +15,7 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
     public async Task DisposeAsync() => await _transport.DisposeAsync().AsTask().WaitAsync(TransportTestExtensions.Timeout);
 
     [Fact]
-    public async Task Dialed_connection_echoes_a_megabyte_through_an_accepted_one()
+    public async Task DialedConnectionEchoesAMegabyteThroughAnAcceptedOne()
     {
         var address = await _transport.ListenOneAsync("/ip4/127.0.0.1/tcp/0");
         await using var client = await _transport.DialAsync(address).AsTask().WaitAsync(TransportTestExtensions.Timeout);
@@ -37,7 +37,7 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Zero_byte_read_waits_for_data_consumes_nothing_and_returns_zero()
+    public async Task ZeroByteReadWaitsForDataConsumesNothingAndReturnsZero()
     {
         var address = await _transport.ListenOneAsync("/ip4/127.0.0.1/tcp/0");
         await using var client = await _transport.DialAsync(address).AsTask().WaitAsync(TransportTestExtensions.Timeout);
@@ -52,7 +52,7 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
     [InlineData("/ip6/::/tcp/4001")]
     [InlineData("/ip4/127.0.0.1/udp/4001")]
     [InlineData("/dns4/localhost/udp/4001")]
-    public async Task Undialable_addresses_are_not_supported(string address)
+    public async Task UndialableAddressesAreNotSupported(string address)
     {
         var parsed = Multiaddr.Parse(address);
 
@@ -69,11 +69,11 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
     [InlineData("/ip4/1.2.3.4/udp/1", false)]
     [InlineData("/ip4/1.2.3.4/tcp/1/tcp/2", false)]
     [InlineData("/tcp/1", false)]
-    public void CanHandle_accepts_tcp_shapes_only(string address, bool expected) =>
+    public void CanHandleAcceptsTcpShapesOnly(string address, bool expected) =>
         Assert.Equal(expected, _transport.CanHandle(Multiaddr.Parse(address)));
 
     [Fact]
-    public async Task A_trailing_p2p_component_is_accepted_and_ignored()
+    public async Task ATrailingP2pComponentIsAcceptedAndIgnored()
     {
         var address = await _transport.ListenOneAsync("/ip4/127.0.0.1/tcp/0");
         var withPeer = Multiaddr.Parse($"{address}/p2p/12D3KooWA4Xop1JaT3MHxwYMkCepYsv4iPVopMXwCz5iHYdBfeSB");
@@ -86,7 +86,7 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Dns4_localhost_resolves_to_the_ipv4_loopback_listener()
+    public async Task Dns4LocalhostResolvesToTheIpv4LoopbackListener()
     {
         var address = await _transport.ListenOneAsync("/ip4/127.0.0.1/tcp/0");
 
@@ -98,7 +98,7 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_refused_dial_is_a_transport_error_naming_the_address()
+    public async Task ARefusedDialIsATransportErrorNamingTheAddress()
     {
         int port = FreePort();
 
@@ -111,7 +111,7 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_unresolvable_name_is_a_transport_error()
+    public async Task AnUnresolvableNameIsATransportError()
     {
         var e = await Assert.ThrowsAnyAsync<TransportException>(() =>
             _transport.DialAsync(Multiaddr.Parse("/dns4/no-such-host.invalid/tcp/4001")).AsTask().WaitAsync(TransportTestExtensions.Timeout));
@@ -122,7 +122,7 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Half_close_delivers_eof_while_the_other_direction_keeps_flowing()
+    public async Task HalfCloseDeliversEofWhileTheOtherDirectionKeepsFlowing()
     {
         var address = await _transport.ListenOneAsync("/ip4/127.0.0.1/tcp/0");
         await using var client = await _transport.DialAsync(address).AsTask().WaitAsync(TransportTestExtensions.Timeout);
@@ -141,7 +141,7 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Abort_resets_the_connection_for_the_peer_and_fails_local_operations()
+    public async Task AbortResetsTheConnectionForThePeerAndFailsLocalOperations()
     {
         var address = await _transport.ListenOneAsync("/ip4/127.0.0.1/tcp/0");
         await using var client = await _transport.DialAsync(address).AsTask().WaitAsync(TransportTestExtensions.Timeout);
@@ -160,7 +160,7 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Abort_fails_a_read_pending_on_the_same_connection()
+    public async Task AbortFailsAReadPendingOnTheSameConnection()
     {
         var address = await _transport.ListenOneAsync("/ip4/127.0.0.1/tcp/0");
         await using var client = await _transport.DialAsync(address).AsTask().WaitAsync(TransportTestExtensions.Timeout);
@@ -174,7 +174,7 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_dial_that_hangs_times_out_on_the_given_clock()
+    public async Task ADialThatHangsTimesOutOnTheGivenClock()
     {
         // A listener with backlog 0 that never accepts: once one connection fills its queue,
         // Linux drops further SYNs, so the next connect hangs until our timeout ends it.
@@ -197,7 +197,7 @@ public sealed class TcpTransportDialTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Cancelling_a_dial_throws_OperationCanceledException_not_a_transport_error()
+    public async Task CancellingADialThrowsOperationCanceledExceptionNotATransportError()
     {
         using var cts = new CancellationTokenSource();
         cts.Cancel();

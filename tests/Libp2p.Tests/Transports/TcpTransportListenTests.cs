@@ -15,7 +15,7 @@ public sealed class TcpTransportListenTests : IAsyncLifetime
     public async Task DisposeAsync() => await _transport.DisposeAsync().AsTask().WaitAsync(TransportTestExtensions.Timeout);
 
     [Fact]
-    public async Task Listen_on_port_zero_announces_the_real_port()
+    public async Task ListenOnPortZeroAnnouncesTheRealPort()
     {
         var id = _transport.Listen(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0"));
 
@@ -27,7 +27,7 @@ public sealed class TcpTransportListenTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Two_listeners_each_report_their_own_incoming_connections()
+    public async Task TwoListenersEachReportTheirOwnIncomingConnections()
     {
         var a = _transport.Listen(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0"));
         var addrA = (await _transport.NextAsync<TransportEvent.NewAddress>()).Address;
@@ -52,7 +52,7 @@ public sealed class TcpTransportListenTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Removing_a_listener_expires_its_address_then_closes_it_and_stops_accepting()
+    public async Task RemovingAListenerExpiresItsAddressThenClosesItAndStopsAccepting()
     {
         var id = _transport.Listen(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0"));
         var address = (await _transport.NextAsync<TransportEvent.NewAddress>()).Address;
@@ -70,7 +70,7 @@ public sealed class TcpTransportListenTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Wildcard_ipv4_listener_announces_every_interface_address_including_loopback_and_expires_them_all()
+    public async Task WildcardIpv4ListenerAnnouncesEveryInterfaceAddressIncludingLoopbackAndExpiresThemAll()
     {
         var id = _transport.Listen(Multiaddr.Parse("/ip4/0.0.0.0/tcp/0"));
         var first = await _transport.NextAsync<TransportEvent.NewAddress>();
@@ -100,7 +100,7 @@ public sealed class TcpTransportListenTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Ipv6_loopback_listener_serves_ipv6()
+    public async Task Ipv6LoopbackListenerServesIpv6()
     {
         var address = await _transport.ListenOneAsync("/ip6/::1/tcp/0");
         Assert.Equal(IPAddress.IPv6Loopback, address.Ip());
@@ -115,7 +115,7 @@ public sealed class TcpTransportListenTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Ipv6_wildcard_listener_is_v6_only_so_ipv4_can_bind_the_same_port()
+    public async Task Ipv6WildcardListenerIsV6OnlySoIpv4CanBindTheSamePort()
     {
         _transport.Listen(Multiaddr.Parse("/ip6/::/tcp/0"));
         var (first, _) = await _transport.UntilAsync<TransportEvent.NewAddress>();
@@ -128,7 +128,7 @@ public sealed class TcpTransportListenTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Listening_on_a_port_in_use_is_a_transport_error_not_unsupported()
+    public async Task ListeningOnAPortInUseIsATransportErrorNotUnsupported()
     {
         var address = await _transport.ListenOneAsync("/ip4/127.0.0.1/tcp/0");
 
@@ -142,14 +142,14 @@ public sealed class TcpTransportListenTests : IAsyncLifetime
     [InlineData("/dns4/localhost/tcp/0")]
     [InlineData("/ip4/127.0.0.1/udp/0")]
     [InlineData("/ip4/127.0.0.1")]
-    public void Listening_on_an_address_it_cannot_bind_is_not_supported(string address)
+    public void ListeningOnAnAddressItCannotBindIsNotSupported(string address)
     {
         var e = Assert.Throws<TransportNotSupportedException>(() => _transport.Listen(Multiaddr.Parse(address)));
         Assert.Contains("not supported", e.Message);
     }
 
     [Fact]
-    public async Task Disposing_the_transport_completes_the_event_channel()
+    public async Task DisposingTheTransportCompletesTheEventChannel()
     {
         var transport = new TcpTransport();
         transport.Listen(Multiaddr.Parse("/ip4/127.0.0.1/tcp/0"));

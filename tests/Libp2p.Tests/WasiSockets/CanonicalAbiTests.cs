@@ -9,7 +9,7 @@ namespace Libp2p.Tests.WasiSockets;
 public class CanonicalAbiTests
 {
     [Fact]
-    public void Ipv4_socket_address_flattens_to_case_port_and_four_octets_padded_to_twelve()
+    public void Ipv4SocketAddressFlattensToCasePortAndFourOctetsPaddedToTwelve()
     {
         var a = IpSocketAddress.V4([192, 168, 1, 20], 4001);
         Span<int> flat = stackalloc int[12];
@@ -19,7 +19,7 @@ public class CanonicalAbiTests
     }
 
     [Fact]
-    public void Ipv6_socket_address_flattens_to_case_port_flowinfo_eight_segments_scope()
+    public void Ipv6SocketAddressFlattensToCasePortFlowinfoEightSegmentsScope()
     {
         var a = IpSocketAddress.FromIPEndPoint(new IPEndPoint(IPAddress.Parse("2001:db8::ff00:42:8329"), 65535));
         a = a with { FlowInfo = 0x12345, ScopeId = 7 };
@@ -29,7 +29,7 @@ public class CanonicalAbiTests
     }
 
     [Fact]
-    public void Start_bind_import_takes_fifteen_i32s_like_the_wit_lowering()
+    public void StartBindImportTakesFifteenI32sLikeTheWitLowering()
     {
         // self, network, 12 flat address slots, return area: WAMR's registry lists "(iiiiiiiiiiiiiii)".
         var m = typeof(CanonicalImports).GetMethod(nameof(CanonicalImports.StartBind))!;
@@ -38,7 +38,7 @@ public class CanonicalAbiTests
     }
 
     [Fact]
-    public void Ip_socket_address_memory_layout_round_trips_with_payload_at_offset_4()
+    public void IpSocketAddressMemoryLayoutRoundTripsWithPayloadAtOffset4()
     {
         var v6 = IpSocketAddress.FromIPEndPoint(new IPEndPoint(IPAddress.Parse("fe80::1:2"), 443)) with { FlowInfo = 9, ScopeId = 3 };
         Span<byte> m = stackalloc byte[CanonicalAbi.IpSocketAddressSize];
@@ -57,7 +57,7 @@ public class CanonicalAbiTests
     }
 
     [Fact]
-    public void Result_ip_socket_address_decodes_ok_and_error()
+    public void ResultIpSocketAddressDecodesOkAndError()
     {
         Span<byte> m = stackalloc byte[CanonicalAbi.ResultIpSocketAddressSize];
         m.Clear();
@@ -75,7 +75,7 @@ public class CanonicalAbiTests
     }
 
     [Fact]
-    public void Unit_result_carries_the_error_code_at_offset_1()
+    public void UnitResultCarriesTheErrorCodeAtOffset1()
     {
         Assert.True(CanonicalAbi.ReadResultUnit([0, 0]).IsOk);
         var r = CanonicalAbi.ReadResultUnit([1, (byte)NetworkErrorCode.WouldBlock]);
@@ -85,7 +85,7 @@ public class CanonicalAbiTests
     }
 
     [Fact]
-    public void Handle_results_put_handles_at_4_8_12()
+    public void HandleResultsPutHandlesAt4812()
     {
         byte[] m = new byte[16];
         BinaryPrimitives.WriteInt32LittleEndian(m.AsSpan(4), 11);
@@ -99,7 +99,7 @@ public class CanonicalAbiTests
     }
 
     [Fact]
-    public void Resolve_next_address_decodes_none_ipv4_ipv6_and_error()
+    public void ResolveNextAddressDecodesNoneIpv4Ipv6AndError()
     {
         byte[] m = new byte[CanonicalAbi.ResultOptionIpAddressSize];
         Assert.Null(CanonicalAbi.ReadResultOptionIpAddress(m).Value);
@@ -118,7 +118,7 @@ public class CanonicalAbiTests
     }
 
     [Fact]
-    public void Stream_results_decode_list_u64_closed_and_failed()
+    public void StreamResultsDecodeListU64ClosedAndFailed()
     {
         byte[] m = new byte[16];
         BinaryPrimitives.WriteInt32LittleEndian(m.AsSpan(4), 0x1000);
@@ -147,7 +147,7 @@ public class CanonicalAbiTests
     }
 
     [Fact]
-    public void Js_backend_address_encoding_round_trips()
+    public void JsBackendAddressEncodingRoundTrips()
     {
         Span<int> o = stackalloc int[JsAddressCodec.AddressInts];
         foreach (var a in new[]

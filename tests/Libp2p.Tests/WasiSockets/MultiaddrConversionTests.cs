@@ -8,7 +8,7 @@ namespace Libp2p.Tests.WasiSockets;
 public class MultiaddrConversionTests
 {
     [Fact]
-    public void Ip4_tcp_becomes_an_ipv4_socket_address()
+    public void Ip4TcpBecomesAnIpv4SocketAddress()
     {
         Assert.True(MultiaddrConversion.TryParse(Multiaddr.Parse("/ip4/10.1.2.3/tcp/4001"), out var t, out _));
         Assert.Equal(IpSocketAddress.V4([10, 1, 2, 3], 4001), MultiaddrConversion.ToSocketAddress(t));
@@ -17,7 +17,7 @@ public class MultiaddrConversionTests
     }
 
     [Fact]
-    public void Ip6_tcp_becomes_an_ipv6_socket_address_and_back()
+    public void Ip6TcpBecomesAnIpv6SocketAddressAndBack()
     {
         var ma = Multiaddr.Parse("/ip6/2001:db8::7/tcp/443");
         Assert.True(MultiaddrConversion.TryParse(ma, out var t, out _));
@@ -29,7 +29,7 @@ public class MultiaddrConversionTests
     }
 
     [Fact]
-    public void A_numeric_ip6zone_becomes_the_scope_id_and_round_trips()
+    public void ANumericIp6zoneBecomesTheScopeIdAndRoundTrips()
     {
         // What the transport announces for a link-local listener it must also accept back.
         var ma = Multiaddr.Parse("/ip6zone/3/ip6/fe80::1/tcp/4001");
@@ -40,7 +40,7 @@ public class MultiaddrConversionTests
     }
 
     [Fact]
-    public void A_named_ip6zone_is_not_served_because_wasi_has_no_interface_list()
+    public void ANamedIp6zoneIsNotServedBecauseWasiHasNoInterfaceList()
     {
         Assert.False(MultiaddrConversion.TryParse(Multiaddr.Parse("/ip6zone/eth0/ip6/fe80::1/tcp/4001"), out _, out var reason));
         Assert.Contains("interface", reason);
@@ -50,7 +50,7 @@ public class MultiaddrConversionTests
     [InlineData("/dns/example.com/tcp/1", DnsFamily.Any)]
     [InlineData("/dns4/example.com/tcp/1", DnsFamily.Ipv4)]
     [InlineData("/dns6/example.com/tcp/1", DnsFamily.Ipv6)]
-    public void Dns_names_keep_the_family_filter(string text, DnsFamily family)
+    public void DnsNamesKeepTheFamilyFilter(string text, DnsFamily family)
     {
         Assert.True(MultiaddrConversion.TryParse(Multiaddr.Parse(text), out var t, out _));
         Assert.Equal("example.com", t.Host);
@@ -65,7 +65,7 @@ public class MultiaddrConversionTests
     [InlineData("/ip4/127.0.0.1/tcp/0", "port 0")]
     [InlineData("/ip4/0.0.0.0/tcp/4001", "unspecified")]
     [InlineData("/ip6/::/tcp/4001", "unspecified")]
-    public void Port_zero_and_unspecified_ips_are_not_dialable(string text, string why)
+    public void PortZeroAndUnspecifiedIpsAreNotDialable(string text, string why)
     {
         Assert.True(MultiaddrConversion.TryParse(Multiaddr.Parse(text), out var t, out _));
         Assert.Contains(why, t.WhyNotDialable());
@@ -76,14 +76,14 @@ public class MultiaddrConversionTests
     [InlineData("/ip4/127.0.0.1")]
     [InlineData("/ip4/127.0.0.1/tcp/1/ws")]
     [InlineData("/dnsaddr/bootstrap.libp2p.io")]
-    public void Other_addresses_are_not_served(string text)
+    public void OtherAddressesAreNotServed(string text)
     {
         Assert.False(MultiaddrConversion.TryParse(Multiaddr.Parse(text), out _, out var reason));
         Assert.False(string.IsNullOrEmpty(reason));
     }
 
     [Fact]
-    public void Ipv4_endpoint_round_trips_through_ip_socket_address()
+    public void Ipv4EndpointRoundTripsThroughIpSocketAddress()
     {
         var ep = new IPEndPoint(IPAddress.Parse("192.0.2.1"), 65535);
         var a = IpSocketAddress.FromIPEndPoint(ep);

@@ -36,7 +36,7 @@ public class PollingEventLoopTests
     }
 
     [Fact]
-    public void A_delay_on_the_loop_clock_fires_after_its_monotonic_duration()
+    public void ADelayOnTheLoopClockFiresAfterItsMonotonicDuration()
     {
         var host = new Host();
         ulong start = host.Backend.Now;
@@ -47,7 +47,7 @@ public class PollingEventLoopTests
     }
 
     [Fact]
-    public void A_wait_completes_when_its_pollable_is_ready_and_never_before()
+    public void AWaitCompletesWhenItsPollableIsReadyAndNeverBefore()
     {
         var host = new Host();
         using var pollable = new Pollable(host.Backend, host.Backend.NewPollable());
@@ -64,7 +64,7 @@ public class PollingEventLoopTests
     }
 
     [Fact]
-    public void Timers_fire_while_a_connection_is_always_ready()
+    public void TimersFireWhileAConnectionIsAlwaysReady()
     {
         var host = new Host();
         using var busy = new Pollable(host.Backend, host.Backend.NewPollable());
@@ -87,7 +87,7 @@ public class PollingEventLoopTests
     }
 
     [Fact]
-    public void A_cancelled_wait_throws_and_its_pollable_is_no_longer_polled()
+    public void ACancelledWaitThrowsAndItsPollableIsNoLongerPolled()
     {
         var host = new Host();
         var pollable = new Pollable(host.Backend, host.Backend.NewPollable());
@@ -103,7 +103,7 @@ public class PollingEventLoopTests
     }
 
     [Fact]
-    public void A_wait_on_an_already_ready_pollable_completes_on_a_loop_turn_not_inside_the_call()
+    public void AWaitOnAnAlreadyReadyPollableCompletesOnALoopTurnNotInsideTheCall()
     {
         var host = new Host();
         using var pollable = new Pollable(host.Backend, host.Backend.NewPollable());
@@ -114,7 +114,7 @@ public class PollingEventLoopTests
     }
 
     [Fact]
-    public void Yield_resumes_on_a_later_turn()
+    public void YieldResumesOnALaterTurn()
     {
         var host = new Host();
         long before = host.Loop.Turns;
@@ -124,7 +124,7 @@ public class PollingEventLoopTests
     }
 
     [Fact]
-    public void Never_polls_an_empty_list_and_stops_when_idle()
+    public void NeverPollsAnEmptyListAndStopsWhenIdle()
     {
         var host = new Host();
         var delay = Task.Delay(TimeSpan.FromMilliseconds(30), host.Loop.TimeProvider);
@@ -138,7 +138,7 @@ public class PollingEventLoopTests
         Assert.Equal(polls, host.Backend.PollCalls.Count);
     }
     [Fact]
-    public void An_idle_loop_blocks_until_the_next_timer_instead_of_waking_every_few_milliseconds()
+    public void AnIdleLoopBlocksUntilTheNextTimerInsteadOfWakingEveryFewMilliseconds()
     {
         var host = new Host();
         using var idle = new Pollable(host.Backend, host.Backend.NewPollable()); // never ready
@@ -152,7 +152,7 @@ public class PollingEventLoopTests
     }
 
     [Fact]
-    public void Many_waiters_complete_exactly_when_ready_and_cancelled_ones_leave_the_poll_list()
+    public void ManyWaitersCompleteExactlyWhenReadyAndCancelledOnesLeaveThePollList()
     {
         var host = new Host();
         var pollables = Enumerable.Range(0, 20).Select(_ => new Pollable(host.Backend, host.Backend.NewPollable())).ToArray();
@@ -174,7 +174,7 @@ public class PollingEventLoopTests
     }
 
     [Fact]
-    public void With_host_turns_a_turn_runs_only_when_the_host_calls_back_one_request_at_a_time_and_an_idle_loop_asks_for_none()
+    public void WithHostTurnsATurnRunsOnlyWhenTheHostCallsBackOneRequestAtATimeAndAnIdleLoopAsksForNone()
     {
         SynchronizationContext.SetSynchronizationContext(null);
         var backend = new FakeClockBackend();
@@ -207,7 +207,7 @@ public class PollingEventLoopTests
     }
 
     [Fact]
-    public void Blocking_turns_reuse_one_clock_pollable_while_the_next_timer_stays_the_same()
+    public void BlockingTurnsReuseOneClockPollableWhileTheNextTimerStaysTheSame()
     {
         SynchronizationContext.SetSynchronizationContext(null);
         var backend = new FakeClockBackend();

@@ -6,7 +6,7 @@ namespace Libp2p.Tests.WasiSockets;
 public class WasiErrorsTests
 {
     [Fact]
-    public void Error_code_names_follow_wit_order()
+    public void ErrorCodeNamesFollowWitOrder()
     {
         Assert.Equal(NetworkErrorCodes.Count, Enum.GetValues<NetworkErrorCode>().Length);
         Assert.Equal("unknown", NetworkErrorCode.Unknown.ToWitName());
@@ -22,7 +22,7 @@ public class WasiErrorsTests
     }
 
     [Fact]
-    public void Access_denied_becomes_network_access_denied_saying_what_to_grant()
+    public void AccessDeniedBecomesNetworkAccessDeniedSayingWhatToGrant()
     {
         var e = WasiErrors.ToException(NetworkErrorCode.AccessDenied, "Dialing", "/ip4/1.2.3.4/tcp/5");
         var denied = Assert.IsType<NetworkAccessDeniedException>(e);
@@ -39,7 +39,7 @@ public class WasiErrorsTests
     [InlineData(NetworkErrorCode.Timeout, "timeout")]
     [InlineData(NetworkErrorCode.NameUnresolvable, "name-unresolvable")]
     [InlineData(NetworkErrorCode.InvalidState, "invalid-state")]
-    public void Other_codes_become_transport_exceptions_naming_the_code(NetworkErrorCode code, string name)
+    public void OtherCodesBecomeTransportExceptionsNamingTheCode(NetworkErrorCode code, string name)
     {
         var e = WasiErrors.ToException(code, "Binding", "/ip4/0.0.0.0/tcp/1");
         Assert.IsType<TransportException>(e);

@@ -9,10 +9,12 @@ namespace Libp2p.Protocols.Echo;
 /// </summary>
 public static class EchoProtocol
 {
+    /// <summary>The protocol id, <c>/echo/1.0.0</c>.</summary>
     public const string ProtocolId = "/echo/1.0.0";
 
     private const int BufferSize = 16 * 1024;
 
+    /// <summary>Serves one stream: writes back everything it reads until the remote closes its write side, then closes ours.</summary>
     public static async Task HandleAsync(IDuplexStream stream, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(stream);

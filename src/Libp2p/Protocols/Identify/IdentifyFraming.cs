@@ -45,7 +45,9 @@ internal static class IdentifyFraming
                     throw new IdentifyException($"The identify stream ended {got} byte(s) into a {payload.Length}-byte message.");
                 got += n;
             }
-            merged.MergeFrom(Parse(payload.Span));
+            // Filtered in place (it only ever moves bytes towards the front).
+            int kept = IdentifyPartFilter.Filter(payload.Span, payload.Span, merged.ListenAddrs.Count, merged.Protocols.Count);
+            merged.MergeFrom(Parse(kept < 0 ? payload.Span : payload.Span[..kept]));
             Trim(merged);
         }
         if (parts == 0)
@@ -61,7 +63,7 @@ internal static class IdentifyFraming
     /// the caps): empty or overlong protocol ids are dropped, listen addresses and protocols beyond <see cref="IdentifyProtocol.MaxListenAddresses"/> and
     /// <see cref="IdentifyProtocol.MaxProtocols"/> are dropped, as go-libp2p does.
     /// </summary>
-    private static void Trim(IdentifyMessage message)
+    internal static void Trim(IdentifyMessage message)
     {
         var addrs = message.ListenAddrs;
         while (addrs.Count > IdentifyProtocol.MaxListenAddresses) addrs.RemoveAt(addrs.Count - 1);

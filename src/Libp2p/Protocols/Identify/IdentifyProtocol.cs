@@ -9,7 +9,9 @@ namespace Libp2p.Protocols.Identify;
 /// </summary>
 public static class IdentifyProtocol
 {
+    /// <summary>The identify protocol id, <c>/ipfs/id/1.0.0</c>.</summary>
     public const string ProtocolId = "/ipfs/id/1.0.0";
+    /// <summary>The identify push protocol id, <c>/ipfs/id/push/1.0.0</c>.</summary>
     public const string PushProtocolId = "/ipfs/id/push/1.0.0";
 
     /// <summary>What js-libp2p and go-libp2p send as <c>protocolVersion</c>; the spec no longer requires a match.</summary>

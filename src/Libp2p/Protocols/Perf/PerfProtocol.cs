@@ -13,6 +13,7 @@ namespace Libp2p.Protocols.Perf;
 /// </summary>
 public static class PerfProtocol
 {
+    /// <summary>The protocol id, <c>/perf/1.0.0</c>.</summary>
     public const string ProtocolId = "/perf/1.0.0";
 
     /// <summary>The chunk each write and read moves.</summary>

@@ -11,6 +11,7 @@ namespace Libp2p.Protocols.Ping;
 /// </summary>
 public static class PingProtocol
 {
+    /// <summary>The protocol id, <c>/ipfs/ping/1.0.0</c>.</summary>
     public const string ProtocolId = "/ipfs/ping/1.0.0";
 
     /// <summary>Every ping payload is exactly this long.</summary>

@@ -9,6 +9,7 @@ namespace Libp2p.Security.Noise;
 /// </summary>
 public sealed class NoiseSecurity : ISecurityProtocol
 {
+    /// <inheritdoc/>
     public string ProtocolId => NoiseHandshake.ProtocolId;
 
     /// <exception cref="NoiseHandshakeException">The handshake failed.</exception>

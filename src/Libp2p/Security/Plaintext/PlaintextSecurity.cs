@@ -15,6 +15,7 @@ namespace Libp2p.Security.Plaintext;
 /// </summary>
 public sealed class PlaintextSecurity : ISecurityProtocol
 {
+    /// <summary>The protocol id, <c>/plaintext/2.0.0</c>.</summary>
     public const string Id = "/plaintext/2.0.0";
 
     /// <summary>
@@ -22,6 +23,7 @@ public sealed class PlaintextSecurity : ISecurityProtocol
     /// </summary>
     public const int MaxExchangeLength = 4096;
 
+    /// <inheritdoc/>
     public string ProtocolId => Id;
 
     /// <exception cref="SecurityHandshakeException">The remote's Exchange is malformed or its id does not match its key.</exception>

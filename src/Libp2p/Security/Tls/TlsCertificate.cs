@@ -17,7 +17,7 @@ namespace Libp2p.Security.Tls;
 /// over <c>"libp2p-tls-handshake:" || SubjectPublicKeyInfo</c>, which binds the certificate key to the peer id.
 /// Built and checked with BouncyCastle's ASN.1 so the same code runs natively and inside Wasm.
 /// </summary>
-public static class TlsCertificate
+internal static class TlsCertificate
 {
     /// <summary>The libp2p Public Key Extension's OID, allocated by IANA to the libp2p project.</summary>
     public const string ExtensionOid = "1.3.6.1.4.1.53594.1.1";

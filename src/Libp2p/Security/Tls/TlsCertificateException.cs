@@ -35,5 +35,6 @@ public enum TlsCertificateError
 public sealed class TlsCertificateException(TlsCertificateError error, string message, Exception? inner = null)
     : SecurityHandshakeException(TlsSecurity.Id, "certificate refused: " + message, inner)
 {
+    /// <summary>What is wrong with the certificate.</summary>
     public TlsCertificateError Error { get; } = error;
 }

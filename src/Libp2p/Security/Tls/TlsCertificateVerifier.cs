@@ -13,7 +13,7 @@ namespace Libp2p.Security.Tls;
 /// whose host key signed the certificate's SubjectPublicKeyInfo, and no critical extension we do not understand.
 /// Every failure is a <see cref="TlsCertificateException"/> naming the reason; no parser exception escapes.
 /// </summary>
-public static class TlsCertificateVerifier
+internal static class TlsCertificateVerifier
 {
     // Critical extensions we accept without acting on them: they only restrict how the key is used, and the
     // certificate is never used for anything but this handshake (go-libp2p accepts those its x509 parser knows).

@@ -13,6 +13,7 @@ namespace Libp2p.Security.Tls;
 /// </summary>
 public sealed class TlsSecurity : ISecurityProtocol
 {
+    /// <summary>The protocol id, <c>/tls/1.0.0</c>.</summary>
     public const string Id = "/tls/1.0.0";
 
     /// <summary>The ALPN protocol that means "libp2p, no early muxer".</summary>
@@ -21,6 +22,7 @@ public sealed class TlsSecurity : ISecurityProtocol
     private readonly bool _fixedCredentials;
     private TlsCredentials? _credentials;
 
+    /// <summary>TLS 1.3 presenting a self-signed certificate that carries the host key of the connection's context (the libp2p extension).</summary>
     public TlsSecurity() { }
 
     /// <summary>Always presents <paramref name="credentials"/> (tests use it to send odd certificates).</summary>
@@ -30,6 +32,7 @@ public sealed class TlsSecurity : ISecurityProtocol
         _fixedCredentials = true;
     }
 
+    /// <inheritdoc/>
     public string ProtocolId => Id;
 
     /// <summary>

@@ -12,7 +12,7 @@ namespace Libp2p.Transports.Tcp;
 /// may be in flight at once, as <see cref="Core.IDuplexStream"/> allows. A zero-byte read waits for readability
 /// without a buffer: on Linux the socket layer peeks one byte (MSG_PEEK), so it consumes nothing.
 /// </summary>
-public sealed class TcpConnection : IRawConnection
+internal sealed class TcpConnection : IRawConnection
 {
     private const int Open = 0, Aborted = 1, Disposed = 2;
     private const int MaxSpuriousWakeups = 8;

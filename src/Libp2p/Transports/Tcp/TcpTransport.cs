@@ -19,6 +19,7 @@ public sealed partial class TcpTransport : ITransport
     private readonly CancellationTokenSource _disposing = new();
     private bool _disposed;
 
+    /// <summary>A TCP transport with <paramref name="options"/> (defaults when null).</summary>
     public TcpTransport(TcpTransportOptions? options = null)
     {
         _options = options ?? new TcpTransportOptions();
@@ -30,8 +31,10 @@ public sealed partial class TcpTransport : ITransport
         });
     }
 
+    /// <inheritdoc/>
     public ChannelReader<TransportEvent> Events => _events.Reader;
 
+    /// <inheritdoc/>
     public bool CanHandle(Multiaddr address) => TcpMultiaddr.TryParse(address, out _, out _);
 
     /// <inheritdoc />
@@ -80,6 +83,7 @@ public sealed partial class TcpTransport : ITransport
         return id;
     }
 
+    /// <inheritdoc/>
     public bool RemoveListener(ListenerId id)
     {
         TcpListenerLoop? loop;
@@ -91,6 +95,7 @@ public sealed partial class TcpTransport : ITransport
         return true;
     }
 
+    /// <summary>Stops every listener, waits for their loops to end, then completes <see cref="Events"/>.</summary>
     public async ValueTask DisposeAsync()
     {
         List<TcpListenerLoop> loops;

@@ -32,5 +32,6 @@ public sealed class TcpTransportOptions
     /// <summary>The clock for timeouts and backoff.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>Where the transport logs (null: nowhere).</summary>
     public ILogger? Logger { get; init; }
 }
