@@ -25,7 +25,12 @@ public sealed class BenchOptions
     public long WasmBytes { get; private set; } = 16L << 20;
     public int WasmSetupCount { get; private set; } = 50;
     public int WasmIdleConnections { get; private set; } = 200;
+    /// <summary>wasm section: connections opened (and held) before the idle figure's baseline; they pay the one-time costs.</summary>
+    public int WasmIdleWarmup { get; private set; } = 50;
     public string[] WasmAbis { get; private set; } = ["js", "canonical"];
+    public static readonly string[] AllWasmParts = ["cipher", "raw", "perf", "setup", "idle"];
+    /// <summary>wasm section: which figures to take (all by default; a subset to iterate on one of them).</summary>
+    public HashSet<string> WasmParts { get; private set; } = [.. AllWasmParts];
     /// <summary>attacks section: only these attacks (null: all).</summary>
     public HashSet<string>? AttackNames { get; private set; }
 
@@ -50,9 +55,14 @@ public sealed class BenchOptions
                 case "--wasm-mib": o.WasmBytes = long.Parse(Next(), CultureInfo.InvariantCulture) << 20; break;
                 case "--wasm-setup-count": o.WasmSetupCount = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--wasm-idle-connections": o.WasmIdleConnections = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--wasm-idle-warmup": o.WasmIdleWarmup = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--wasm-abis":
                     o.WasmAbis = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                     if (o.WasmAbis.Length == 0 || o.WasmAbis.Except(["js", "canonical"]).Any()) { Console.Error.WriteLine("--wasm-abis takes js,canonical"); return null; }
+                    break;
+                case "--wasm-parts":
+                    o.WasmParts = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                    if (o.WasmParts.Count == 0 || o.WasmParts.Except(AllWasmParts).Any()) { Console.Error.WriteLine($"--wasm-parts takes {string.Join(",", AllWasmParts)}"); return null; }
                     break;
                 case "--pubsub-nodes": o.PubSubNodes = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--pubsub-seconds": o.PubSubSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -74,7 +84,7 @@ public sealed class BenchOptions
                     break;
                 case "-h" or "--help":
                     Console.WriteLine("usage: Libp2p.Bench [--quick] [--only baseline,yamux,perf,setup,idle,wasm,pubsub,kad,attacks,relay,tls] [--perf-mib N] [--runs N] " +
-                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N] [--wasm-abis js,canonical] [--attacks NAME,...] [--pubsub-nodes N] [--pubsub-seconds S] [--kad-nodes N] [--kad-lookups N] [--kad-records N]");
+                        "[--setup-count N] [--setup-js-count N] [--idle-connections N] [--setup-variants] [--wasm-mib N] [--wasm-setup-count N] [--wasm-idle-connections N] [--wasm-idle-warmup N] [--wasm-abis js,canonical] [--wasm-parts cipher,raw,perf,setup,idle] [--attacks NAME,...] [--pubsub-nodes N] [--pubsub-seconds S] [--kad-nodes N] [--kad-lookups N] [--kad-records N]");
                     return null;
                 default:
                     Console.Error.WriteLine($"unknown argument {args[i]} (try --help)");

@@ -202,6 +202,74 @@ public static class ProcStatus
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
     private static extern int getrusage(int who, out RUsage usage);
 
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    /// <summary>
+    /// Sends SIGUSR2 (Linux's number 12) to <paramref name="pid"/> if it catches that signal (SigCgt of /proc/PID/status:
+    /// a process that does not would be terminated by it, an older Wasm host for one); false when it was not sent.
+    /// </summary>
+    public static bool SendUsr2(int pid)
+    {
+        const int usr2 = 12;
+        if (!OperatingSystem.IsLinux()) return false;
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (!line.StartsWith("SigCgt:", StringComparison.Ordinal)) continue;
+                ulong caught = ulong.Parse(line.AsSpan(7).Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+                return (caught & (1UL << (usr2 - 1))) != 0 && kill(pid, usr2) == 0;
+            }
+        }
+        catch (IOException) { }
+        return false;
+    }
+
+    /// <summary>
+    /// Resident bytes of a WebAssembly linear memory in a Node process (/proc/PID/smaps), or -1: V8 reserves each
+    /// memory as one large region (8 GiB and guard pages) of which the part in use is read-write and the rest
+    /// inaccessible, so the memory is the read-write mapping that directly precedes an inaccessible mapping of more
+    /// than 4 GiB. Everything else in the process (V8 heaps of both threads, Node's sockets, malloc) is the rest.
+    /// </summary>
+    public static long WasmMemoryRssBytes(int pid)
+    {
+        try
+        {
+            var maps = new List<(ulong Start, ulong End, string Perms, long RssKb)>();
+            foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
+            {
+                if (line.StartsWith("Rss:", StringComparison.Ordinal) && maps.Count > 0)
+                {
+                    var m = maps[^1];
+                    maps[^1] = m with { RssKb = long.Parse(line.AsSpan(4).Trim().ToString().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) };
+                    continue;
+                }
+                int dash = line.IndexOf('-');
+                int space = line.IndexOf(' ');
+                if (dash <= 0 || space <= dash || !ulong.TryParse(line.AsSpan(0, dash), System.Globalization.NumberStyles.HexNumber, null, out ulong start)
+                    || !ulong.TryParse(line.AsSpan(dash + 1, space - dash - 1), System.Globalization.NumberStyles.HexNumber, null, out ulong end)) continue;
+                maps.Add((start, end, line.Substring(space + 1, 4), 0));
+            }
+            maps.Sort((a, b) => a.Start.CompareTo(b.Start));
+            long total = 0;
+            bool found = false;
+            for (int i = 0; i + 1 < maps.Count; i++)
+            {
+                var (m, next) = (maps[i], maps[i + 1]);
+                if (m.Perms.StartsWith("rw", StringComparison.Ordinal) && next.Start == m.End && next.Perms.StartsWith("---", StringComparison.Ordinal)
+                    && next.End - next.Start > (4UL << 30))
+                {
+                    total += m.RssKb * 1024;
+                    found = true;
+                }
+            }
+            return found ? total : -1;
+        }
+        catch (IOException) { return -1; }
+        catch (UnauthorizedAccessException) { return -1; }
+    }
+
     public static string LoadAverage()
     {
         try { return File.ReadAllText("/proc/loadavg").Trim(); }

@@ -50,10 +50,16 @@ public static class WasmBench
         return e.GetProperty("mib_per_s").GetDouble() * 1.048576;
     }
 
-    /// <summary>A Wasm listener (<c>listen --perf --json</c>) and its /ip4/127.0.0.1 address with /p2p.</summary>
+    /// <summary>
+    /// A Wasm listener (<c>listen --perf --json</c>) and its /ip4/127.0.0.1 address with /p2p. Every resource limit is
+    /// lifted (<c>--limit all=unlimited</c>), as for the native listeners (<see cref="Peers.StartCSharpListenerAsync"/>):
+    /// the idle figure opens hundreds of connections from one peer on 127.0.0.1, far past the per-peer and per-address
+    /// defaults (docs/limits.md).
+    /// </summary>
     public static async Task<Listener> StartListenerAsync(string abi, bool perf = true, bool keepLines = true)
     {
-        var child = Start(abi, "listen", perf ? ["--perf", "--json"] : ["--json"], keepLines);
+        string[] args = perf ? ["--perf", "--json", "--limit", "all=unlimited"] : ["--json", "--limit", "all=unlimited"];
+        var child = Start(abi, "listen", args, keepLines);
         try
         {
             var ev = await child.WaitForEventAsync("listening", Peers.StartTimeout * 2);
@@ -103,33 +109,79 @@ public static class WasmBench
         return string.Join(", ", parts);
     }
 
-    /// <summary>A Wasm listener holding <paramref name="count"/> idle upgraded connections from a native host: its RSS growth per connection.</summary>
-    public static async Task<(int Opened, int Seen, long RssBefore, long RssAfter)> IdleAsync(string abi, int count, Action<string> progress)
+    /// <summary>
+    /// What <paramref name="connections"/> idle connections cost a Wasm listener, after <paramref name="warmup"/> first ones
+    /// (held too): the first connections also pay once for the code they run (the interpreter's and jiterpreter's
+    /// compiled methods and traces, V8's code for the glue, the heaps sizing up), which says nothing about a connection.
+    /// </summary>
+    public sealed record IdleFigures(int Warmup, int Requested, int Opened, int Seen, MemorySample Start, MemorySample Warm, MemorySample End)
+    {
+        /// <summary>RSS growth per connection after the warm-up: what one more idle connection costs.</summary>
+        public double KiBPerConnection => Opened == 0 ? double.NaN : (End.Rss - Warm.Rss) / 1024.0 / Opened;
+
+        /// <summary>RSS growth per connection of the warm-up connections (one-time costs included).</summary>
+        public double ColdKiBPerConnection => Warmup == 0 ? double.NaN : (Warm.Rss - Start.Rss) / 1024.0 / Warmup;
+
+        public string Describe()
+        {
+            string Per(long a, long b) => a < 0 || b < 0 || Opened == 0 ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{(b - a) / 1024.0 / Opened:0.0}");
+            return string.Create(CultureInfo.InvariantCulture,
+                $"RSS {Start.Rss / 1e6:0.0} MB -> {Warm.Rss / 1e6:0.0} MB after {Warmup} warm-up connections ({ColdKiBPerConnection:0.0} KiB each, one-time costs included) " +
+                $"-> {End.Rss / 1e6:0.0} MB after {Opened} more: {KiBPerConnection:0.0} KiB per connection, of which Wasm linear memory {Per(Warm.WasmMemory, End.WasmMemory)} KiB " +
+                $"(managed objects alive after a full GC {Per(Warm.ManagedLive, End.ManagedLive)} KiB), the rest (Node: V8 heaps of the main and the I/O worker thread, sockets) " +
+                $"{(End.WasmMemory < 0 || Warm.WasmMemory < 0 ? "n/a" : ((End.Rss - End.WasmMemory - (Warm.Rss - Warm.WasmMemory)) / 1024.0 / Opened).ToString("0.0", CultureInfo.InvariantCulture))} KiB");
+        }
+    }
+
+    /// <summary>The listener's RSS, its Wasm linear memory's resident part, and its managed heap's live bytes (-1: unknown).</summary>
+    public readonly record struct MemorySample(long Rss, long WasmMemory, long ManagedLive);
+
+    public static async Task<IdleFigures> IdleAsync(string abi, int warmup, int count, Action<string> progress)
     {
         await using var listener = await StartListenerAsync(abi, perf: false, keepLines: false);
         await Task.Delay(TimeSpan.FromSeconds(2)); // start-up allocations settle
-        long before = listener.Process.ReadRssBytes();
+        var start = await SampleAsync(listener.Process);
         await using var host = Peers.CreateHost();
         var address = listener.Address.WithoutPeerId();
-        int next = -1, failures = 0;
-        async Task Worker()
+        int failures = 0;
+        async Task OpenAsync(int n)
         {
-            while (Interlocked.Increment(ref next) is var i && i < count)
+            int target = host.ConnectionCount + n, next = -1;
+            async Task Worker()
             {
-                try { await host.DialAsync(address).AsTask().WaitAsync(TimeSpan.FromSeconds(60)); }
-                catch (Exception e) when (e is not OutOfMemoryException)
+                while (Interlocked.Increment(ref next) < n)
                 {
-                    if (Interlocked.Increment(ref failures) <= 3) progress($"dial {i} failed: {e.GetType().Name}: {e.Message}");
+                    try { await host.DialAsync(address).AsTask().WaitAsync(TimeSpan.FromSeconds(60)); }
+                    catch (Exception e) when (e is not OutOfMemoryException)
+                    {
+                        if (Interlocked.Increment(ref failures) <= 3) progress($"dial failed: {e.GetType().Name}: {e.Message}");
+                    }
                 }
             }
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Worker()));
+            var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 60;
+            while (listener.Process.ConnectionOpens < host.ConnectionCount && Stopwatch.GetTimestamp() < deadline)
+                await Task.Delay(100);
+            await Task.Delay(TimeSpan.FromSeconds(3)); // identify exchanges settle
         }
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Worker()));
-        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 60;
-        while (listener.Process.ConnectionOpens < host.ConnectionCount && Stopwatch.GetTimestamp() < deadline)
-            await Task.Delay(100);
-        await Task.Delay(TimeSpan.FromSeconds(3)); // identify exchanges settle
-        long after = listener.Process.ReadRssBytes();
-        return (host.ConnectionCount, listener.Process.ConnectionOpens, before, after);
+        await OpenAsync(warmup);
+        int warmOpened = host.ConnectionCount;
+        var warm = await SampleAsync(listener.Process);
+        await OpenAsync(count);
+        var end = await SampleAsync(listener.Process);
+        return new IdleFigures(warmOpened, count, host.ConnectionCount - warmOpened, listener.Process.ConnectionOpens - warmOpened, start, warm, end);
+    }
+
+    /// <summary>RSS and the Wasm memory from /proc; the managed live bytes from the host's memory report (kill -USR2, wasm/host/main.mjs).</summary>
+    private static async Task<MemorySample> SampleAsync(Child listener)
+    {
+        long rss = listener.ReadRssBytes(), wasm = ProcStatus.WasmMemoryRssBytes(listener.Pid), managed = -1;
+        if (ProcStatus.SendUsr2(listener.Pid))
+        {
+            try { managed = (await listener.WaitForEventAsync("memory", TimeSpan.FromSeconds(30))).GetProperty("managed_live_bytes").GetInt64(); }
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException or KeyNotFoundException) { }
+        }
+        return new MemorySample(rss, wasm, managed);
     }
 
     /// <summary>A plain echo server on System.Net.Sockets: echoes until EOF, then half-closes.</summary>

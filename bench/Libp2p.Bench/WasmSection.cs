@@ -6,8 +6,7 @@ namespace Libp2p.Bench;
 internal sealed class WasmSection
 {
     private readonly Dictionary<string, WasmAbiFigures> _figures = WasmBench.Abis.ToDictionary(a => a, a => new WasmAbiFigures(a));
-    private double _idleKiBPerConnection = double.NaN;
-    private int _idleOpened, _idleRequested;
+    private WasmBench.IdleFigures? _idle;
 
     public static async Task<WasmSection> RunAsync(BenchOptions options, Action<string> line)
     {
@@ -27,30 +26,31 @@ internal sealed class WasmSection
                 line($"{what}: n/a ({e.GetType().Name}: {e.Message.Split('\n')[0]})");
             }
         }
-        await Try("ChaCha20-Poly1305 inside Wasm", async () => line($"ChaCha20-Poly1305 seal inside Wasm (64 KiB frames): {await WasmBench.CipherAsync("js")}"));
+        bool Part(string name) => options.WasmParts.Contains(name);
+        if (Part("cipher")) await Try("ChaCha20-Poly1305 inside Wasm", async () => line($"ChaCha20-Poly1305 seal inside Wasm (64 KiB frames): {await WasmBench.CipherAsync("js")}"));
 
         foreach (var abi in options.WasmAbis)
         {
             var f = s._figures[abi];
             line($"-- --abi {abi}");
-            await Try("raw WASI echo", async () =>
+            if (Part("raw")) await Try("raw WASI echo", async () =>
             {
                 f.RawEchoMBps = await WasmBench.RawEchoAsync(abi, bytes);
                 line($"raw WASI echo (raw-dial, {bytes >> 20} MiB each way at once, no libp2p): {F(f.RawEchoMBps)} MB/s per direction");
             });
-            await Try("native/js -> Wasm /perf", async () =>
+            if (Part("perf")) await Try("native/js -> Wasm /perf", async () =>
             {
                 await using var wasm = await WasmBench.StartListenerAsync(abi);
                 f.NativeToWasm = await new PerfBench(bytes, runs).CSharpDialsAsync(wasm.Address, wasm.Process.Pid);
                 line($"native -> Wasm /perf: {f.NativeToWasm}");
                 line($"js -> Wasm /perf    : {await new PerfBench(bytes, runs).JsDialsAsync(wasm.Address)}");
             });
-            await Try("Wasm -> js /perf", async () =>
+            if (Part("perf")) await Try("Wasm -> js /perf", async () =>
             {
                 await using var js = await Peers.StartJsListenerAsync(TimeSpan.FromMinutes(10));
                 line($"Wasm -> js /perf    : {await WasmBench.PerfFromWasmAsync(abi, js.Address, bytes, runs)}");
             });
-            await Try("Wasm -> native, dial to first ping", async () =>
+            if (Part("setup")) await Try("Wasm -> native, dial to first ping", async () =>
             {
                 await using var cs = await Peers.StartCSharpListenerAsync(TimeSpan.FromMinutes(10), keepLines: false);
                 var e = await WasmBench.SetupFromWasmAsync(abi, cs.Address, options.WasmSetupCount);
@@ -66,13 +66,11 @@ internal sealed class WasmSection
             });
         }
 
-        s._idleRequested = options.WasmIdleConnections;
-        var (opened, seen, before, after) = await WasmBench.IdleAsync(options.WasmAbis[0], options.WasmIdleConnections, line);
-        s._idleOpened = opened;
-        s._idleKiBPerConnection = opened == 0 ? double.NaN : (after - before) / 1024.0 / opened;
-        line(string.Create(CultureInfo.InvariantCulture,
-            $"idle: a Wasm listener (--abi {options.WasmAbis[0]}) holding {opened}/{options.WasmIdleConnections} connections (it printed {seen} connection:open): " +
-            $"RSS {before / 1e6:0.0} MB -> {after / 1e6:0.0} MB, {s._idleKiBPerConnection:0.0} KiB per connection"));
+        if (!Part("idle")) return s;
+        var idle = await WasmBench.IdleAsync(options.WasmAbis[0], options.WasmIdleWarmup, options.WasmIdleConnections, line);
+        s._idle = idle;
+        line($"idle: a Wasm listener (--abi {options.WasmAbis[0]}) holding {idle.Warmup} + {idle.Opened}/{idle.Requested} connections " +
+            $"(it printed {idle.Seen} more connection:open): {idle.Describe()}");
         return s;
     }
 
@@ -98,9 +96,10 @@ internal sealed class WasmSection
             if (!double.IsNaN(f.SetupMedianMs))
                 report.Target($"wasm ({f.Abi}): dial-to-first-ping from Wasm median < 10 ms", f.SetupMedianMs < 10,
                     string.Create(CultureInfo.InvariantCulture, $"{f.SetupMedianMs:0.00} ms"));
-        if (!double.IsNaN(_idleKiBPerConnection))
-            report.Target("wasm: idle Wasm connection < 64 KiB RSS", _idleOpened == _idleRequested && _idleKiBPerConnection < 64,
-                string.Create(CultureInfo.InvariantCulture, $"{_idleKiBPerConnection:0.0} KiB per connection ({_idleOpened}/{_idleRequested} opened)"));
+        if (_idle is { } idle)
+            report.Target("wasm: idle Wasm connection < 64 KiB RSS", idle.Opened == idle.Requested && idle.KiBPerConnection < 64,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{idle.KiBPerConnection:0.0} KiB per connection ({idle.Opened}/{idle.Requested} opened after {idle.Warmup} warm-up ones, which cost {idle.ColdKiBPerConnection:0.0} KiB each with the one-time costs)"));
     }
 
     private static string NodeVersion()

@@ -45,7 +45,11 @@ public sealed class WasiEnvironment
     {
         IWasiBackend backend = abi == NodeHostAbi.Canonical ? new CanonicalAbiBackend(JcoImports.Instance) : new JsHostBackend();
         // The .NET thread pool runs from the JS event loop in browser-wasm: while it has work, the loop must not block.
-        var loop = new PollingEventLoop(backend, JsHostImports.YieldToEventLoop, static () => ThreadPool.PendingWorkItemCount > 0);
+        // Host turns, not a JSImport Task per turn: such a task completes through the thread pool (a setTimeout(0),
+        // >= 1 ms in Node), which cost every turn, i.e. every round trip of a dial, a millisecond or more.
+        int turnCallback = 0;
+        var loop = new PollingEventLoop(backend, () => JsHostImports.RequestTurn(turnCallback), static () => ThreadPool.PendingWorkItemCount > 0);
+        turnCallback = JsHostImports.RegisterTurnCallback(loop.RunHostTurn);
         // Through jco the calls reach preview2-shim as they are; the JS glue already works around this one.
         return new WasiEnvironment(backend, loop, abi == NodeHostAbi.Canonical ? WasiHostDefects.ShutdownDestroysSocket : WasiHostDefects.None);
     }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using Libp2p.Multiformats;
 using Libp2p.Transport.WasiSockets.Scheduling;
@@ -13,12 +14,22 @@ namespace Libp2p.Transport.WasiSockets;
 /// One reader and one writer may be active at once.
 /// </summary>
 /// <remarks>
-/// Nothing is allocated per read or write: a read or write that needs no wait completes synchronously; one that
+/// <para>Nothing is allocated per read or write: a read or write that needs no wait completes synchronously; one that
 /// waits runs on a pooled async state machine; the token it waits with is linked once per caller token and
-/// reused (the layers above pass the same session token every time).
+/// reused (the layers above pass the same session token every time).</para>
+/// <para>Small reads read ahead: multistream-select reads its length varints a byte at a time and Noise its 2-byte
+/// frame lengths, and on a WASI host every <c>read</c> is a host call (under Node, a synchronous round trip to
+/// preview2-shim's I/O worker, 50–100 µs). A read for less than <see cref="SmallRead"/> bytes takes up to
+/// <see cref="ReadAheadSize"/> into a pooled buffer and later reads are served from it; the buffer is held only
+/// while it holds bytes, so an idle connection keeps none.</para>
 /// </remarks>
 internal sealed class WasiTcpConnection : IRawConnection
 {
+    /// <summary>Reads asking for fewer bytes than this go through the read-ahead buffer.</summary>
+    internal const int SmallRead = 256;
+    /// <summary>The read-ahead buffer: what one host call takes for a small read.</summary>
+    internal const int ReadAheadSize = 4096;
+
     private readonly TcpSocket _socket;
     private readonly InputStream _input;
     private readonly OutputStream _output;
@@ -26,6 +37,8 @@ internal sealed class WasiTcpConnection : IRawConnection
     private readonly WasiTcpTransportOptions _options;
     private readonly WasiHostDefects _hostDefects;
     private readonly CancellationTokenSource _closed = new();
+    private byte[] _ahead = [];    // rented while it holds bytes, else empty
+    private int _aheadStart, _aheadEnd;
     private TokenLink _readLink;
     private TokenLink _writeLink;
     private int _readsWithoutWait;
@@ -54,10 +67,12 @@ internal sealed class WasiTcpConnection : IRawConnection
     {
         if (_disposed) return ValueTask.FromException<int>(ClosedException());
         if (cancellationToken.IsCancellationRequested) return ValueTask.FromCanceled<int>(cancellationToken);
+        // Bytes read ahead come first (the zero-byte read: readable now).
+        if (_aheadEnd > _aheadStart) return new ValueTask<int>(TakeAhead(buffer.Span));
         if (!buffer.IsEmpty)
         {
             // Fast path: bytes (or EOF) already there and no turn owed to the loop.
-            var status = _input.Read(buffer.Span, out int n);
+            var status = ReadNow(buffer.Span, out int n);
             if (status == StreamStatus.Closed) return new ValueTask<int>(0); // EOF (preview2-shim also reports a peer RST this way)
             if (status == StreamStatus.Failed) return ValueTask.FromException<int>(ReadFailed());
             if (n > 0)
@@ -70,6 +85,45 @@ internal sealed class WasiTcpConnection : IRawConnection
         }
         return ReadSlowAsync(buffer, cancellationToken);
     }
+
+    /// <summary>One host read into <paramref name="destination"/>; a small one through the read-ahead buffer.</summary>
+    private StreamStatus ReadNow(Span<byte> destination, out int n)
+    {
+        if (destination.Length >= SmallRead) return _input.Read(destination, out n);
+        var ahead = ArrayPool<byte>.Shared.Rent(ReadAheadSize);
+        var status = _input.Read(ahead, out int got);
+        if (got == 0)
+        {
+            ArrayPool<byte>.Shared.Return(ahead);
+            n = 0;
+            return status;
+        }
+        _ahead = ahead;
+        _aheadStart = 0;
+        _aheadEnd = got;
+        n = TakeAhead(destination);
+        return status;
+    }
+
+    private int TakeAhead(Span<byte> destination)
+    {
+        int n = Math.Min(destination.Length, _aheadEnd - _aheadStart);
+        _ahead.AsSpan(_aheadStart, n).CopyTo(destination);
+        _aheadStart += n;
+        if (_aheadStart == _aheadEnd) ReleaseAhead();
+        return n;
+    }
+
+    private void ReleaseAhead()
+    {
+        if (_ahead.Length == 0) return;
+        ArrayPool<byte>.Shared.Return(_ahead);
+        _ahead = [];
+        _aheadStart = _aheadEnd = 0;
+    }
+
+    /// <summary>Whether the read-ahead buffer is rented right now (tests: an idle connection must hold none).</summary>
+    internal bool HoldsReadAhead => _ahead.Length != 0;
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> YieldThenReturnAsync(int n)
@@ -90,7 +144,7 @@ internal sealed class WasiTcpConnection : IRawConnection
             // The layers above rent their buffers only after this returns.
             if (buffer.IsEmpty) return 0;
             ThrowIfClosed();
-            var status = _input.Read(buffer.Span, out int n);
+            var status = ReadNow(buffer.Span, out int n);
             if (status == StreamStatus.Closed) return 0;
             if (status == StreamStatus.Failed) throw ReadFailed();
             if (n > 0) return n;
@@ -211,6 +265,7 @@ internal sealed class WasiTcpConnection : IRawConnection
         _input.Dispose();
         _output.Dispose();
         _socket.Dispose();
+        ReleaseAhead();
         _readLink.Dispose();
         _writeLink.Dispose();
         _closed.Dispose();

@@ -51,8 +51,14 @@ public static class BenchCommands
         var total = new List<double>(count);
         var dials = new List<double>(count);
         var pings = new List<double>(count);
+        long allocatedBefore = 0, gcsBefore = 0;
         for (int i = 0; i < warmup + count; i++)
         {
+            if (i == warmup)
+            {
+                allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+                gcsBefore = GC.CollectionCount(0);
+            }
             using var cts = new CancellationTokenSource(OperationTimeout, ctx.TimeProvider);
             long start = ctx.TimeProvider.GetTimestamp();
             var connection = await host.DialAsync(target, cts.Token);
@@ -65,8 +71,10 @@ public static class BenchCommands
             dials.Add(ctx.TimeProvider.GetElapsedTime(start, dialed).TotalMilliseconds);
             pings.Add(ctx.TimeProvider.GetElapsedTime(dialed, end).TotalMilliseconds);
         }
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         JsonLine.Write("setup", ("count", count), ("median_ms", Median(total)), ("p95_ms", Percentile(total, 0.95)),
-            ("min_ms", total.Min()), ("dial_median_ms", Median(dials)), ("ping_median_ms", Median(pings)));
+            ("min_ms", total.Min()), ("dial_median_ms", Median(dials)), ("ping_median_ms", Median(pings)),
+            ("allocated_kib_per_dial", allocated / 1024.0 / count), ("gcs", GC.CollectionCount(0) - gcsBefore));
         return 0;
     }
 
@@ -120,6 +128,19 @@ public static class BenchCommands
             JsonLine.Write("cipher", ("impl", name), ("vector128_accelerated", System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated),
                 ("mib_per_s", mib / seconds));
         }
+        return Task.FromResult(0);
+    }
+
+    /// <summary>
+    /// <c>bench-handshake [--iterations N]</c>: the public-key work of one Noise XX handshake inside Wasm, per
+    /// operation, for the provider Wasm uses (bench/Libp2p.Bench/HandshakeCpu.cs, compiled into this app).
+    /// </summary>
+    public static Task<int> HandshakeAsync(WasmContext ctx, string[] args)
+    {
+        int iterations = (int)Args.Long(args, "--iterations", 100);
+        var f = Libp2p.Bench.HandshakeCpu.Measure(CryptoProvider.Default, iterations);
+        JsonLine.Write("handshake", ("provider", f.Provider), ("x25519_keypair_us", f.X25519KeyPairUs), ("x25519_agree_us", f.X25519AgreeUs),
+            ("ed25519_sign_us", f.Ed25519SignUs), ("ed25519_verify_us", f.Ed25519VerifyUs), ("both_sides_ms", f.BothSidesMs));
         return Task.FromResult(0);
     }
 

@@ -23,6 +23,7 @@ public static class WasmCommands
         ["bench-setup"] = (BenchCommands.SetupAsync, "bench-setup MA [--count N] [--warmup W] [--security noise|tls]  dial, first ping, close; set-up latency"),
         ["bench-perf"] = (BenchCommands.PerfAsync, "bench-perf MA [--bytes N] [--runs R]  /perf as the dialer, after a warm-up"),
         ["bench-cipher"] = (BenchCommands.CipherAsync, "bench-cipher [--mib N]  ChaCha20-Poly1305 seal speed per implementation"),
+        ["bench-handshake"] = (BenchCommands.HandshakeAsync, "bench-handshake [--iterations N]  X25519/Ed25519 cost of one Noise handshake"),
     };
 
     public static async Task<int> RunAsync(string[] args)

@@ -42,12 +42,19 @@ for (;;) {
 // space-separated in LIBP2P_WASM_RUNTIME_OPTIONS, added after the defaults below.
 const runtimeOptions = [...DEFAULT_RUNTIME_OPTIONS, ...(process.env.LIBP2P_WASM_RUNTIME_OPTIONS ?? '').split(' ').filter(Boolean)];
 
+// LIBP2P_WASM_PROFILE=1: time every call C# makes into the glue and print a table on stderr at exit: the split
+// between the shim (its synchronous RPCs), the yields to Node, the runtime's timers, and what is left (C#: crypto,
+// framing, the loop); =trace adds the timeline of the last dial. Made before the runtime, whose timers it counts.
+const profileMode = process.env.LIBP2P_WASM_PROFILE;
+const profile = profileMode === '1' || profileMode === 'trace' ? (await import('./profile.mjs')).createProfile(profileMode === 'trace') : null;
+
 const { dotnet } = await import(pathToFileURL(path.join(framework, 'dotnet.js')).href);
 let builder = dotnet.withEnvironmentVariable('LIBP2P_WASM_ABI', abi).withRuntimeOptions(runtimeOptions);
 for (const name of ['LIBP2P_LOG', 'LIBP2P_WASM_LOOP_TRACE']) {
   if (process.env[name] !== undefined) builder = builder.withEnvironmentVariable(name, process.env[name]);
 }
 const runtime = await builder.create();
+useImmediatesForZeroDelayJobs(runtime.Module);
 if (warm) {
   process.stdout.write(JSON.stringify({ event: 'warm' }) + '\n');
   args = await readArgumentsLine();
@@ -70,9 +77,6 @@ for (const { file, data } of keyFiles) {
   catch { } // named twice: copied already
 }
 const sockets = createSockets({ enableNetwork });
-// LIBP2P_WASM_PROFILE=1: time every call C# makes into the glue and print a table on stderr at exit: the split
-// between the shim (its synchronous RPCs), the yields to Node, and what is left (C#: crypto, framing, the loop).
-const profile = process.env.LIBP2P_WASM_PROFILE === '1' ? (await import('./profile.mjs')).createProfile() : null;
 const wrap = (glue, prefix) => (profile ? profile.wrap(glue, prefix) : glue);
 // The loop's yield (setImmediate) lives in this module for both ABIs.
 runtime.setModuleImports('libp2p-wasi', wrap(createWasiGlue(sockets), ''));
@@ -81,9 +85,44 @@ if (abi === 'canonical') {
   runtime.setModuleImports('libp2p-wasi-canonical', wrap(await createCanonicalGlue(sockets, runtime.Module), 'canonical.'));
 }
 runtime.setModuleImports('libp2p-stdin', createStdinGlue());
+// `kill -USR2 <pid>`: one {"event":"memory",...} line on stdout, taken between two turns of the app's loop: the
+// process's RSS, the Wasm linear memory's size, this isolate's V8 heap, and the managed heap after a full collection
+// (wasm/app/MemoryReport.cs). The benchmark's idle figure reads it to say where an idle connection's bytes are.
+const appExports = await runtime.getAssemblyExports('Libp2p.WasmApp.dll');
+process.on('SIGUSR2', () => {
+  const m = process.memoryUsage();
+  // An app built before MemoryReport existed (LIBP2P_WASM_FRAMEWORK) reports no managed figures.
+  const report = appExports?.Libp2p?.WasmApp?.MemoryReport?.Managed;
+  const managed = report ? `,${report(true)}` : '';
+  process.stdout.write(`{"event":"memory","rss_bytes":${m.rss},"wasm_memory_bytes":${runtime.Module.wasmExports.memory.buffer.byteLength},` +
+    `"js_heap_used_bytes":${m.heapUsed},"js_external_bytes":${m.external}${managed}}\n`);
+});
 const code = await runtime.runMain(undefined, args);
 profile?.report();
 process.exit(code);
+
+/**
+ * The .NET runtime runs its thread pool (every continuation posted with RunContinuationsAsynchronously, which the
+ * stack uses at each Yamux stream read and write, Yamux's write pump, multistream's lazy select, a ping) from
+ * `Module.safeSetTimeout(job, 0)`, and Node runs a zero-delay setTimeout no sooner than 1 ms later: a few such hops
+ * per round trip made a first ping on an open connection take ~8 ms. Here a zero delay runs from the next
+ * setImmediate instead (after Node's I/O, as a turn of the C# event loop does), keeping emscripten's keep-alive
+ * count as safeSetTimeout does; timers with a real delay are left to setTimeout. `safeSetTimeout` is emscripten's
+ * (the runtime calls it as a Module property); when a runtime has none, nothing changes.
+ */
+function useImmediatesForZeroDelayJobs (module) {
+  const safeSetTimeout = module.safeSetTimeout;
+  if (typeof safeSetTimeout !== 'function' || typeof module.runtimeKeepalivePush !== 'function') return;
+  module.safeSetTimeout = (job, delay) => {
+    if (delay > 0) return safeSetTimeout(job, delay);
+    module.runtimeKeepalivePush();
+    // The runtime's jobs catch their own exceptions and check for exit (mono_background_exec, the timer tick).
+    return setImmediate(() => {
+      module.runtimeKeepalivePop();
+      job();
+    });
+  };
+}
 
 /** The first line of stdin as a JSON array of strings; what follows it stays in stdin for the app. */
 function readArgumentsLine () {

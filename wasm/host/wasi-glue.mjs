@@ -20,6 +20,7 @@ export function createWasiGlue(sockets) {
   const table = new Map();
   let next = 1;
   let lastStreamError = '';
+  const turnCallbacks = [];
 
   const add = (kind, obj, parent = 0) => {
     const h = next++;
@@ -198,6 +199,12 @@ export function createWasiGlue(sockets) {
     monotonicNow: () => clocks.monotonicClock.now(),
     subscribeDuration: (ns) => add('pollable', clocks.monotonicClock.subscribeDuration(BigInt(ns))),
     subscribeInstant: (t) => add('pollable', clocks.monotonicClock.subscribeInstant(BigInt(t))),
+    // The C# loop's turns (PollingEventLoop host turns): each registered callback runs from a setImmediate when
+    // requested, straight into .NET. (A Promise returned to a JSImport would complete its Task through the .NET
+    // thread pool, i.e. a setTimeout(0) later: >= 1 ms per turn.)
+    registerTurnCallback: (turn) => { turnCallbacks.push(turn); return turnCallbacks.length - 1; },
+    requestTurn: (id) => { setImmediate(turnCallbacks[id]); },
+    // Kept for app builds older than host turns (LIBP2P_WASM_FRAMEWORK runs them with this host).
     yieldToEventLoop: () => new Promise((resolve) => setImmediate(resolve)),
   };
   return glue;

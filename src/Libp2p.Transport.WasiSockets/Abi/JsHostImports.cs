@@ -42,6 +42,14 @@ internal static partial class JsHostImports
     [JSImport("monotonicNow", ModuleName)] [return: JSMarshalAs<JSType.BigInt>] public static partial long MonotonicNow();
     [JSImport("subscribeDuration", ModuleName)] public static partial int SubscribeDuration([JSMarshalAs<JSType.BigInt>] long nanoseconds);
     [JSImport("subscribeInstant", ModuleName)] public static partial int SubscribeInstant([JSMarshalAs<JSType.BigInt>] long instant);
-    /// <summary>Resolves on the next <c>setImmediate</c>: lets Node run timers, I/O callbacks and the .NET thread pool.</summary>
-    [JSImport("yieldToEventLoop", ModuleName)] public static partial Task YieldToEventLoop();
+    /// <summary>
+    /// Keeps <paramref name="turn"/> on the JS side and returns its id for <see cref="RequestTurn"/> (once per event loop:
+    /// a function crossing costs a proxy, so it crosses once).
+    /// </summary>
+    [JSImport("registerTurnCallback", ModuleName)] public static partial int RegisterTurnCallback([JSMarshalAs<JSType.Function>] Action turn);
+    /// <summary>
+    /// Calls the registered callback <paramref name="id"/> from the next <c>setImmediate</c>, after Node ran its timers,
+    /// I/O callbacks and the .NET thread pool; synchronously into .NET, so the turn starts at once.
+    /// </summary>
+    [JSImport("requestTurn", ModuleName)] public static partial void RequestTurn(int id);
 }

@@ -5,10 +5,18 @@ namespace Libp2p.Transport.WasiSockets.Scheduling;
 /// <summary>
 /// A single-threaded loop that awaits pollables, for hosts where nobody else does (browser-wasm on Node with
 /// jco's preview2-shim). Each turn: fire due timers; <c>poll</c> every waited pollable plus one clock pollable;
-/// complete the ready waiters (their continuations run inline); then yield to the host event loop
+/// complete the ready waiters (their continuations run inline); then give the host event loop a turn
 /// (<c>setImmediate</c>) so JS callbacks and the .NET thread-pool queue run. The loop stops when nothing is
 /// waiting and restarts on the next wait or timer.
 /// </summary>
+/// <remarks>
+/// <para>Two ways to hand the host its turn. <b>Host turns</b> (<see cref="PollingEventLoop(IWasiBackend, Action, Func{bool})"/>):
+/// the loop asks the host for a callback and the host calls <see cref="RunHostTurn"/> from it, synchronously, so the
+/// next turn starts as soon as the host's queue is through. <b>Yield tasks</b> (<see cref="PollingEventLoop(IWasiBackend, Func{Task}, Func{bool})"/>):
+/// the loop awaits a task the host completes; the next turn runs wherever that task's continuation runs. In
+/// browser-wasm a JSImport's task completes through the .NET thread pool, i.e. a JS <c>setTimeout(0)</c>: at least
+/// 1 ms more per turn in Node (a dial's round trips took ~8 turns), so the Node host uses host turns.</para>
+/// </remarks>
 /// <remarks>
 /// <para>How long a turn blocks: not at all while work flows (a waiter was ready last turn, a yielder waits, or
 /// .NET thread-pool work is queued — it runs from the JS loop, which a blocked <c>poll</c> starves); otherwise
@@ -23,7 +31,7 @@ internal sealed class PollingEventLoop : IWasiScheduler
     /// <summary>Longest a turn blocks in <c>poll</c> with nothing due: bounds how late host-side work the loop cannot see runs.</summary>
     public static readonly TimeSpan MaxBlock = TimeSpan.FromMilliseconds(250);
 
-    private readonly Func<Task> _yieldToHost;
+    private readonly Action _requestHostTurn;
     private readonly Func<bool>? _hostWorkPending;
     private PollableWaiter[] _waiters = new PollableWaiter[16];
     private int[] _handles = new int[17];
@@ -35,7 +43,10 @@ internal sealed class PollingEventLoop : IWasiScheduler
     private readonly Stack<PollableWaiter> _freeYielders = new();
     private readonly PriorityQueue<(LoopTimer Timer, int Version), ulong> _timers = new();
     private int _zeroPollable;
+    private int _clock;             // the blocking turns' clock pollable, kept while its instant is ahead
+    private ulong _clockInstant;
     private bool _running;
+    private bool _turnRequested;
     private bool _busy;
     private Exception? _fault;
 
@@ -47,8 +58,24 @@ internal sealed class PollingEventLoop : IWasiScheduler
     /// </param>
     public PollingEventLoop(IWasiBackend backend, Func<Task> yieldToHost, Func<bool>? hostWorkPending = null)
     {
+        ArgumentNullException.ThrowIfNull(yieldToHost);
         Backend = backend;
-        _yieldToHost = yieldToHost;
+        _requestHostTurn = () => _ = TurnAfterAsync(yieldToHost);
+        _hostWorkPending = hostWorkPending;
+        TimeProvider = new LoopTimeProvider(this);
+    }
+
+    /// <param name="backend">The WASI functions (poll, clocks).</param>
+    /// <param name="requestHostTurn">
+    /// Asks the host to call <see cref="RunHostTurn"/> once, after it ran its pending work (JS: a <c>setImmediate</c>
+    /// callback); never calls it inside the request.
+    /// </param>
+    /// <param name="hostWorkPending">As for the other constructor.</param>
+    public PollingEventLoop(IWasiBackend backend, Action requestHostTurn, Func<bool>? hostWorkPending = null)
+    {
+        ArgumentNullException.ThrowIfNull(requestHostTurn);
+        Backend = backend;
+        _requestHostTurn = requestHostTurn;
         _hostWorkPending = hostWorkPending;
         TimeProvider = new LoopTimeProvider(this);
     }
@@ -141,39 +168,74 @@ internal sealed class PollingEventLoop : IWasiScheduler
     {
         if (_running) return;
         _running = true;
-        _ = RunAsync();
+        // Never run a turn inside the caller that started the loop: waits must not complete synchronously
+        // (that would re-enter other waiters' continuations on the caller's stack and let a caller spin).
+        RequestHostTurn();
     }
 
-    private async Task RunAsync()
+    private void RequestHostTurn()
     {
+        _turnRequested = true;
+        try { _requestHostTurn(); }
+        catch (Exception e) { Fail(e); }
+    }
+
+    /// <summary>
+    /// One turn of the loop, called by the host after <c>requestHostTurn</c> (host-turn mode); asks for the next turn
+    /// unless nothing is left to wait for. A call nobody requested does nothing. Never throws: a failure fails every
+    /// waiter and every later wait.
+    /// </summary>
+    public void RunHostTurn()
+    {
+        if (!_turnRequested) return;
+        _turnRequested = false;
         try
         {
-            // Never run a turn inside the caller that started the loop: waits must not complete synchronously
-            // (that would re-enter other waiters' continuations on the caller's stack and let a caller spin).
-            await _yieldToHost();
-            while (true)
-            {
-                Turn();
-                if (_count == 0 && _yielders.Count == 0 && _timers.Count == 0) break;
-                await _yieldToHost();
-            }
+            Turn();
         }
         catch (Exception e)
         {
-            // A broken host (a trap in the glue) must not leave awaiters hanging forever.
-            _fault = e;
-            for (int i = _count - 1; i >= 0; i--)
-            {
-                var w = _waiters[i];
-                Remove(w);
-                w.Complete(e);
-            }
-            Console.Error.WriteLine($"wasi event loop failed: {e}");
+            Fail(e);
+            return;
         }
-        finally
+        if (_count == 0 && _yielders.Count == 0 && _timers.Count == 0)
         {
             _running = false;
+            try { DropClock(); }
+            catch (Exception e) { Fail(e); }
         }
+        else RequestHostTurn();
+    }
+
+    private async Task TurnAfterAsync(Func<Task> yieldToHost)
+    {
+        try
+        {
+            await yieldToHost();
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            return;
+        }
+        RunHostTurn();
+    }
+
+    private void Fail(Exception e)
+    {
+        // A broken host (a trap in the glue) must not leave awaiters hanging forever.
+        _fault = e;
+        _running = false;
+        _turnRequested = false;
+        for (int i = _count - 1; i >= 0; i--)
+        {
+            var w = _waiters[i];
+            Remove(w);
+            w.Complete(e);
+        }
+        foreach (var w in _yielders) w.Complete(e);
+        _yielders.Clear();
+        Console.Error.WriteLine($"wasi event loop failed: {e}");
     }
 
     private void Turn()
@@ -194,13 +256,12 @@ internal sealed class PollingEventLoop : IWasiScheduler
             }
             else
             {
-                clock = Backend.SubscribeDuration(timeout);
+                clock = ClockFor(timeout);
                 BlockingTurns++;
             }
 
             _handles[n] = clock;
             int readyCount = Backend.Poll(_handles.AsSpan(0, n + 1), _ready);
-            if (clock != _zeroPollable) Backend.DropPollable(clock);
 
             // The ready indices are positions in _waiters as they were at poll: take those waiters first, then
             // remove them all (swap-removes move others), then complete (continuations run inline and may add or
@@ -228,6 +289,30 @@ internal sealed class PollingEventLoop : IWasiScheduler
             _busy = true;
         }
         RunDueTimers();
+    }
+
+    /// <summary>
+    /// A clock pollable that wakes the loop no later than <paramref name="timeout"/> from now. The one from an earlier
+    /// turn is reused while its instant is still ahead and not later than wanted (the earliest timer rarely moves
+    /// between turns): subscribing and dropping one every blocking turn cost two more host calls per round trip.
+    /// Waking earlier than needed costs one more turn at most.
+    /// </summary>
+    private int ClockFor(ulong timeout)
+    {
+        ulong now = Backend.MonotonicNow();
+        ulong wanted = now + timeout;
+        if (_clock != 0 && _clockInstant > now && _clockInstant <= wanted) return _clock;
+        DropClock();
+        _clock = Backend.SubscribeInstant(wanted);
+        _clockInstant = wanted;
+        return _clock;
+    }
+
+    private void DropClock()
+    {
+        if (_clock == 0) return;
+        Backend.DropPollable(_clock);
+        _clock = 0;
     }
 
     private ulong NanosUntilNextTimer()

@@ -47,7 +47,9 @@ internal sealed class FakeClockBackend : IWasiBackend
 
     public ulong MonotonicNow() => Now;
     public int SubscribeDuration(ulong nanoseconds) { int h = _next++; _clockDeadlines[h] = Now + nanoseconds; return h; }
-    public int SubscribeInstant(ulong instant) { int h = _next++; _clockDeadlines[h] = instant; return h; }
+    public int SubscribeInstant(ulong instant) { InstantSubscriptions++; int h = _next++; _clockDeadlines[h] = instant; return h; }
+    /// <summary>Clock pollables made with <see cref="SubscribeInstant"/> (each a host call).</summary>
+    public int InstantSubscriptions { get; private set; }
     public void DropPollable(int pollable) { _clockDeadlines.Remove(pollable); Dropped.Add(pollable); }
     public bool PollableReady(int pollable) => ReadyHandles.Contains(pollable);
     public void PollableBlock(int pollable) => throw new NotSupportedException();

@@ -37,6 +37,9 @@ internal sealed class LoopbackWasiBackend : IWasiBackend
     public IReadOnlyList<string> LiveResources => [.. _resources.Values.Select(Describe).Order()];
 
     /// <summary>Live sockets (listeners and connections).</summary>
+    /// <summary><c>input-stream.read</c> calls so far (each is a host call a real host charges for).</summary>
+    public int Reads { get; private set; }
+
     public int LiveSockets => _resources.Values.Count(r => r is SocketResource);
 
     public string LastStreamError { get; private set; } = "";
@@ -276,6 +279,7 @@ internal sealed class LoopbackWasiBackend : IWasiBackend
     // wasi:io/streams
     public StreamStatus Read(int input, Span<byte> destination, out int bytesRead)
     {
+        Reads++;
         var i = Get<InputResource>(input);
         bytesRead = 0;
         int n = i.Owner.Socket!.Receive(destination, SocketFlags.None, out SocketError error);

@@ -172,4 +172,70 @@ public class PollingEventLoopTests
         Assert.All(host.Backend.PollCalls, call => Assert.DoesNotContain(call, h => cancelled.Contains(h)));
         Assert.Equal(pollables.Length - 4 - ready.Length, host.Loop.WaitingCount);
     }
+
+    [Fact]
+    public void WithHostTurnsATurnRunsOnlyWhenTheHostCallsBackOneRequestAtATimeAndAnIdleLoopAsksForNone()
+    {
+        SynchronizationContext.SetSynchronizationContext(null);
+        var backend = new FakeClockBackend();
+        int requested = 0;
+        var loop = new PollingEventLoop(backend, () => requested++);
+        using var pollable = new Pollable(backend, backend.NewPollable());
+        backend.ReadyHandles.Add(pollable.Handle);
+
+        var wait = loop.WaitAsync(pollable).AsTask();
+        Assert.Equal(1, requested);
+        Assert.False(wait.IsCompleted); // not inside the call that started the loop
+        var second = loop.YieldAsync().AsTask();
+        Assert.Equal(1, requested);     // already requested: no second request
+
+        loop.RunHostTurn();
+        Assert.True(wait.IsCompletedSuccessfully);
+        Assert.True(second.IsCompletedSuccessfully);
+        Assert.Equal(1, loop.Turns);
+
+        // Nothing left to wait for: no further turn is requested, and a call nobody asked for does nothing.
+        Assert.Equal(1, requested);
+        loop.RunHostTurn();
+        Assert.Equal(1, loop.Turns);
+
+        // The next wait starts the loop again.
+        var third = loop.YieldAsync().AsTask();
+        Assert.Equal(2, requested);
+        loop.RunHostTurn();
+        Assert.True(third.IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public void BlockingTurnsReuseOneClockPollableWhileTheNextTimerStaysTheSame()
+    {
+        SynchronizationContext.SetSynchronizationContext(null);
+        var backend = new FakeClockBackend();
+        int requested = 0;
+        var loop = new PollingEventLoop(backend, () => requested++);
+        using var pollable = new Pollable(backend, backend.NewPollable());
+        var delay = Task.Delay(TimeSpan.FromMilliseconds(200), loop.TimeProvider); // the earliest timer throughout
+        int completions = 0;
+        async Task Reader()
+        {
+            while (completions < 5)
+            {
+                await loop.WaitAsync(pollable);
+                backend.ReadyHandles.Remove(pollable.Handle);
+                completions++;
+            }
+        }
+        var reader = Reader();
+        for (int turn = 0; turn < 100 && completions < 5; turn++)
+        {
+            Assert.Equal(1, requested);
+            requested = 0;
+            if (turn % 2 == 0) backend.ReadyHandles.Add(pollable.Handle); // bytes arrive every other turn
+            loop.RunHostTurn();
+        }
+        Assert.True(reader.IsCompletedSuccessfully);
+        Assert.False(delay.IsCompleted);
+        Assert.True(loop.BlockingTurns >= 5, $"{loop.BlockingTurns} blocking turns");
+        Assert.Equal(1, backend.InstantSubscriptions);
+    }
 }

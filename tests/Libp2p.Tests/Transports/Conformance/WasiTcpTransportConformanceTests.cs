@@ -21,10 +21,16 @@ internal static class WasiTransports
 {
     public static readonly TimeSpan TestTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The loop takes its turns as under Node (host turns: the host calls <see cref="PollingEventLoop.RunHostTurn"/>
+    /// from its own queue), here posted to the test thread's queue.
+    /// </summary>
     public static Task RunAsync(Func<WasiEnvironment, LoopbackWasiBackend, Task> test) => SingleThreadedLoop.RunAsync(() =>
     {
         var backend = new LoopbackWasiBackend();
-        var environment = new WasiEnvironment(backend, new PollingEventLoop(backend, SingleThreadedLoop.YieldToHost));
-        return test(environment, backend);
+        var host = SynchronizationContext.Current!;
+        PollingEventLoop? loop = null;
+        loop = new PollingEventLoop(backend, () => host.Post(static l => ((PollingEventLoop)l!).RunHostTurn(), loop));
+        return test(new WasiEnvironment(backend, loop), backend);
     }, TestTimeout);
 }
