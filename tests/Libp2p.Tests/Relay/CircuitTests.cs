@@ -170,8 +170,10 @@ public class CircuitTests
     [Fact]
     public async Task TheRelayDropsAReservationWhenItsPeerDisconnectsAndKeepsTheConnectionOpenWhileItHoldsOne()
     {
-        await using var nodes = await RelayNodes.StartAsync(configureRelay: o => o.IdleTimeout = TimeSpan.FromMilliseconds(300));
-        var (target, _) = await nodes.ReachableClientAsync(configure: o => o.IdleTimeout = TimeSpan.FromMilliseconds(300));
+        // 2 s, not less: the target's connection to the relay must not go idle between its dial and its reservation
+        // (at 300 ms it did once, on a machine at load 40).
+        await using var nodes = await RelayNodes.StartAsync(configureRelay: o => o.IdleTimeout = TimeSpan.FromSeconds(2));
+        var (target, _) = await nodes.ReachableClientAsync(configure: o => o.IdleTimeout = TimeSpan.FromSeconds(2));
         Assert.Equal([target.PeerId], nodes.Service.Reservations);
 
         // A connection without a reservation, opened after the reservation, closes idle; the reserved one stays open on both ends.
